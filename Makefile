@@ -1,0 +1,54 @@
+# The two commands of the README: `make demo` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHW := $(BIN)/chw
+export DBT_PROFILES_DIR := $(CURDIR)
+export DO_NOT_TRACK := 1
+
+.PHONY: help venv demo test lint pytest browser bench test-spark docs clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+venv: $(VENV)/.installed ## Create .venv from the pinned requirements
+
+demo: venv ## Generate sample data, build, validate, publish, write dashboard and reports
+	$(CHW) demo
+
+lint: venv ## ruff + sqlfluff
+	$(BIN)/ruff check scripts
+	$(BIN)/ruff format --check scripts
+	$(BIN)/sqlfluff lint models tests --processes 2
+
+browser: ## Install Debian's chromium for the dashboard test (needs root/apt)
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+pytest: venv
+	$(BIN)/pytest
+
+test: venv lint browser ## Every check: lint, generator, dbt build + tests, GX, WAP, faults, browser, PostgreSQL
+	$(BIN)/pytest
+	@echo; cat output/test-run/report/data_quality.md 2>/dev/null || true
+
+bench: venv ## Benchmark at 10,000 accounts x 365 days
+	$(CHW) bench
+
+test-spark: venv ## Build on local Spark (dbt-spark session) and compare with DuckDB
+	$(BIN)/pip install --quiet -r requirements-spark.txt
+	$(BIN)/pytest -m spark scripts/tests/test_spark.py
+
+docs: venv ## dbt docs generate
+	$(BIN)/dbt docs generate
+
+clean: ## Remove generated data, warehouse and build artefacts (keeps .venv)
+	rm -rf data warehouse target logs output

@@ -1,0 +1,92 @@
+{#-
+    What differs between DuckDB, PostgreSQL and Spark, behind adapter.dispatch.
+    Everything else uses dbt's cross-database macros (dbt.dateadd, dbt.datediff, ...).
+-#}
+
+{#- Raw timestamps are UTC by contract; cast them to a naive UTC timestamp. -#}
+{% macro to_utc(column) -%}
+    {{ return(adapter.dispatch('to_utc')(column)) }}
+{%- endmacro %}
+{% macro default__to_utc(column) -%}
+    cast({{ column }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#- The whole row as JSON text, so a quarantined row keeps every value it came with. -#}
+{% macro row_to_json_text(relation_alias) -%}
+    {{ return(adapter.dispatch('row_to_json_text')(relation_alias)) }}
+{%- endmacro %}
+{% macro default__row_to_json_text(relation_alias) -%}
+    cast(to_json({{ relation_alias }}) as {{ dbt.type_string() }})
+{%- endmacro %}
+{% macro postgres__row_to_json_text(relation_alias) -%}
+    cast(row_to_json({{ relation_alias }}) as text)
+{%- endmacro %}
+{% macro spark__row_to_json_text(relation_alias) -%}
+    to_json(struct({{ relation_alias }}.*))
+{%- endmacro %}
+
+{#- Integers 0 .. 10^digits - 1 from cross-joined digits: portable, no generate_series. -#}
+{% macro integer_series(digits=4) -%}
+    select
+        {%- for i in range(digits) %}
+        {{ '+ ' if not loop.first }}d{{ i }}.n * {{ 10 ** i }}
+        {%- endfor %} as n
+    from
+    {%- for i in range(digits) %}
+        (select n from (values (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) as v (n)) as d{{ i }}
+        {{- ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- A date plus a whole number of days, where the number is a column. -#}
+{% macro add_days(date_expression, days_expression) -%}
+    {{ return(adapter.dispatch('add_days')(date_expression, days_expression)) }}
+{%- endmacro %}
+{% macro default__add_days(date_expression, days_expression) -%}
+    cast({{ dbt.dateadd('day', days_expression, date_expression) }} as date)
+{%- endmacro %}
+{% macro spark__add_days(date_expression, days_expression) -%}
+    date_add({{ date_expression }}, cast({{ days_expression }} as int))
+{%- endmacro %}
+
+{#- Whole days from one date to another. -#}
+{% macro days_between(start_date, end_date) -%}
+    {{ dbt.datediff(start_date, end_date, 'day') }}
+{%- endmacro %}
+
+{#- Long form of wide metric columns: one row per key and column, nulls kept. -#}
+{% macro unpivot_columns(relation, key_columns, value_columns, name_column, value_column) -%}
+    {{ return(adapter.dispatch('unpivot_columns')(relation, key_columns, value_columns, name_column, value_column)) }}
+{%- endmacro %}
+{% macro default__unpivot_columns(relation, key_columns, value_columns, name_column, value_column) -%}
+    {%- for column in value_columns %}
+    select
+        {{ key_columns | join(', ') }},
+        cast('{{ column }}' as {{ dbt.type_string() }}) as {{ name_column }},
+        cast({{ column }} as {{ dbt.type_float() }}) as {{ value_column }}
+    from {{ relation }}
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+{% macro duckdb__unpivot_columns(relation, key_columns, value_columns, name_column, value_column) -%}
+    {#- DuckDB's UNPIVOT reads the wide table once instead of once per metric. -#}
+    select
+        {{ key_columns | join(', ') }},
+        {{ name_column }},
+        {{ value_column }}
+    from (
+        select
+            {{ key_columns | join(', ') }},
+            {%- for column in value_columns %}
+            cast({{ column }} as double) as {{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from {{ relation }}
+    ) unpivot include nulls (
+        {{ value_column }} for {{ name_column }} in ({{ value_columns | join(', ') }})
+    )
+{%- endmacro %}
+
+{#- A salted one-way hash of PII (contact email) so it never reaches a mart. -#}
+{% macro hash_pii(column) -%}
+    {{ dbt.hash("concat('" ~ var('pii_salt', 'chw') ~ "', lower(trim(" ~ column ~ ")))") }}
+{%- endmacro %}

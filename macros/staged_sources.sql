@@ -1,0 +1,22 @@
+{#-
+    Every raw table with its screening (base) model and key: the single list that the
+    quarantine union and the "raw = accepted + quarantined" test both read.
+-#}
+{% macro staged_sources() -%}
+    {{ return([
+        {'source': 'crm', 'table': 'accounts', 'key': 'account_id'},
+        {'source': 'crm', 'table': 'contacts', 'key': 'contact_id'},
+        {'source': 'crm', 'table': 'csm_overrides', 'key': 'override_id'},
+        {'source': 'product', 'table': 'product_events', 'key': 'event_id'},
+        {'source': 'web', 'table': 'web_visits', 'key': 'visit_id'},
+        {'source': 'marketing', 'table': 'content_interactions', 'key': 'interaction_id'},
+        {'source': 'surveys', 'table': 'survey_responses', 'key': 'response_id'},
+        {'source': 'billing', 'table': 'subscriptions', 'key': 'subscription_id'},
+        {'source': 'billing', 'table': 'invoices', 'key': 'invoice_id'},
+        {'source': 'support', 'table': 'support_tickets', 'key': 'ticket_id'},
+    ]) }}
+{%- endmacro %}
+
+{% macro base_model_name(staged) -%}
+    base_{{ staged.source }}__{{ staged.table }}
+{%- endmacro %}

@@ -1,0 +1,36 @@
+{#- Generic tests we need, written here because dbt Hub packages cannot be installed. -#}
+
+{#- Every non-null value lies in [min_value, max_value]. -#}
+{% test accepted_range(model, column_name, min_value=none, max_value=none) %}
+select *
+from {{ model }}
+where {{ column_name }} is not null
+    and (
+        1 = 0
+        {%- if min_value is not none %} or {{ column_name }} < {{ min_value }}{% endif %}
+        {%- if max_value is not none %} or {{ column_name }} > {{ max_value }}{% endif %}
+    )
+{% endtest %}
+
+{#- A boolean SQL expression holds on every row. -#}
+{% test expression_is_true(model, expression) %}
+select *
+from {{ model }}
+where not ({{ expression }})
+{% endtest %}
+
+{#- No two rows share the combination of these columns. -#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+select {{ combination_of_columns | join(', ') }}, count(*) as n_rows
+from {{ model }}
+group by {{ combination_of_columns | join(', ') }}
+having count(*) > 1
+{% endtest %}
+
+{#- Per group, a column sums to `total` within `tolerance` (weights that must add up to 1). -#}
+{% test sums_to(model, column_name, group_by, total=1, tolerance=0.000001) %}
+select {{ group_by | join(', ') }}, sum({{ column_name }}) as total
+from {{ model }}
+group by {{ group_by | join(', ') }}
+having abs(sum({{ column_name }}) - {{ total }}) > {{ tolerance }}
+{% endtest %}

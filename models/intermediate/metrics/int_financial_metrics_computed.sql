@@ -1,0 +1,79 @@
+-- Financial metrics per account-day: revenue, its change, renewal and payment behaviour.
+{%- set late_window = metric_window('avg_days_late', 180) %}
+with
+
+account_days as (
+    select * from {{ ref('int_account_days_enumerated') }}
+),
+
+invoices as (
+    select
+        account_id,
+        due_at,
+        cast(paid_at as date) as paid_date
+    from {{ ref('stg_billing__invoices') }}
+    where invoice_status != 'void'
+),
+
+-- an invoice is overdue from the day after it is due until the day before it is paid
+overdue_intervals as (
+    select
+        account_id,
+        {{ add_days('due_at', 1) }} as active_from,
+        {{ add_days('paid_date', -1) }} as active_until
+    from invoices
+    where paid_date is null or paid_date > {{ add_days('due_at', 1) }}
+),
+
+overdue as (
+    {{ open_interval_count('overdue_intervals', 'account_days', 'overdue_invoices') }}
+),
+
+payments_daily as (
+    select
+        account_id,
+        paid_date as score_date,
+        count(*) as invoices_paid,
+        sum(
+            case when paid_date > due_at then {{ days_between('due_at', 'paid_date') }} else 0 end
+        ) as days_late
+    from invoices
+    where paid_date is not null
+    group by account_id, paid_date
+),
+
+daily as (
+    select
+        account_days.account_id,
+        account_days.score_date,
+        account_days.seats,
+        account_days.arr_usd,
+        account_days.previous_arr_usd,
+        account_days.days_to_renewal,
+        overdue.overdue_invoices,
+        coalesce(payments_daily.invoices_paid, 0) as invoices_paid,
+        coalesce(payments_daily.days_late, 0) as days_late
+    from account_days
+    left join overdue
+        on account_days.account_id = overdue.account_id
+        and account_days.score_date = overdue.score_date
+    left join payments_daily
+        on account_days.account_id = payments_daily.account_id
+        and account_days.score_date = payments_daily.score_date
+),
+
+metrics as (
+    select
+        account_id,
+        score_date,
+        arr_usd,
+        arr_usd / nullif(seats, 0) as arpu_usd,
+        (arr_usd - previous_arr_usd) / nullif(previous_arr_usd, 0) as arr_change_pct,
+        cast(days_to_renewal as {{ dbt.type_float() }}) as days_to_renewal,
+        cast(overdue_invoices as {{ dbt.type_float() }}) as overdue_invoices,
+        1.0 * sum(days_late) {{ trailing_days(late_window) }}
+        / nullif(sum(invoices_paid) {{ trailing_days(late_window) }}, 0) as avg_days_late
+    from daily
+)
+
+select * from metrics

@@ -1,0 +1,1 @@
+{{ accepted_rows('base_billing__subscriptions') }}

@@ -1,0 +1,1 @@
+{{ accepted_rows('base_crm__contacts') }}

@@ -1,0 +1,1 @@
+{{ accepted_rows('base_marketing__content_interactions') }}

@@ -1,0 +1,1 @@
+{{ accepted_rows('base_product__product_events') }}

@@ -1,0 +1,1 @@
+{{ accepted_rows('base_support__support_tickets') }}

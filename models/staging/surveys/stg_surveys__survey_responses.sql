@@ -1,0 +1,1 @@
+{{ accepted_rows('base_surveys__survey_responses') }}

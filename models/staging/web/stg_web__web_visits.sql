@@ -1,0 +1,1 @@
+{{ accepted_rows('base_web__web_visits') }}

@@ -1,0 +1,71 @@
+"""Drive dbt in-process through its Python API (dbtRunner)."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from chw.errors import ChwError, ExitCode
+from chw.settings import PROJECT_DIR, Paths
+
+
+@dataclass
+class DbtOutcome:
+    """What one dbt invocation did: counts by resource type and status, and the failures."""
+
+    success: bool
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+
+    def count(self, resource_type: str, status: str) -> int:
+        return self.counts[(resource_type, status)]
+
+
+def run_dbt(
+    args: list[str],
+    paths: Paths,
+    target: str = "duckdb",
+    on_node: Callable[[str, str], None] | None = None,
+) -> DbtOutcome:
+    """Run `dbt <args>` against the project; call on_node(name, status) as nodes finish."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ.update(paths.dbt_env())
+    os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    (paths.warehouse / "tmp").mkdir(parents=True, exist_ok=True)
+
+    def callback(event) -> None:  # type: ignore[no-untyped-def]
+        if on_node and event.info.name in ("LogModelResult", "LogTestResult", "LogSeedResult"):
+            data = event.data
+            name = getattr(data, "node_info", None)
+            on_node(name.node_name if name else "", getattr(data, "status", ""))
+
+    full_args = [
+        *args,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--target",
+        target,
+        "--log-path",
+        str(paths.warehouse / "logs"),
+        "--target-path",
+        str(paths.warehouse / "target"),
+        "--quiet",
+    ]
+    result = dbtRunner(callbacks=[callback]).invoke(full_args)
+    if result.exception is not None:
+        raise ChwError(f"dbt {args[0]} failed: {result.exception}", ExitCode.BUILD)
+    outcome = DbtOutcome(success=bool(result.success))
+    for node_result in getattr(result.result, "results", None) or []:
+        node = node_result.node
+        status = str(node_result.status)
+        outcome.counts[(node.resource_type, status)] += 1
+        if status in ("error", "fail"):
+            first_line = (node_result.message or "").strip().splitlines()[:1]
+            outcome.failures.append(f"{node.resource_type} {node.name}: {' '.join(first_line)}")
+    return outcome

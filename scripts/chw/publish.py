@@ -1,0 +1,88 @@
+"""Write-audit-publish: copy the audited marts of the build database into a new file, then
+swap it in with one atomic rename. BI readers hold read-only connections to the published
+file; they never see a half-built state and never block a build (the build is another file)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from chw.settings import Paths
+
+PUBLISHED_SCHEMAS = ("marts", "scoring_config")
+
+
+def publish(paths: Paths, run_id: str) -> dict[str, int]:
+    """Publish the build's marts atomically; return rows per published table."""
+    staging_file = paths.published_db.with_name(f".{paths.published_db.name}.{run_id}.tmp")
+    staging_file.unlink(missing_ok=True)
+    con = duckdb.connect(str(paths.build_db), read_only=True)
+    try:
+        con.execute(f"attach '{staging_file}' as published")
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = current_database() and table_type = 'BASE TABLE' "
+            f"and table_schema in {PUBLISHED_SCHEMAS} order by 1, 2"
+        ).fetchall()
+        rows: dict[str, int] = {}
+        for schema in PUBLISHED_SCHEMAS:
+            con.execute(f"create schema published.{schema}")
+        for schema, table in tables:
+            con.execute(
+                f"create table published.{schema}.{table} as select * from {schema}.{table}"
+            )
+            rows[f"{schema}.{table}"] = con.execute(
+                f"select count(*) from published.{schema}.{table}"
+            ).fetchone()[0]
+        published_at = datetime.now(UTC).replace(tzinfo=None)
+        con.execute(
+            "create table published.main.publication as "
+            "select ? as run_id, ? as published_at, ? as tables_json",
+            [run_id, published_at, json.dumps(rows, sort_keys=True)],
+        )
+        con.execute("detach published")
+    finally:
+        con.close()
+    _fsync(staging_file)
+    os.replace(staging_file, paths.published_db)  # atomic on POSIX
+    return rows
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def file_sha256(path: Path) -> str | None:
+    """Checksum of a file's bytes, or None when it does not exist."""
+    if not path.exists():
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def content_checksums(db_path: Path) -> dict[str, str]:
+    """A checksum of every published mart's content, independent of row order and file layout."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            f"where table_schema in {PUBLISHED_SCHEMAS} order by 1, 2"
+        ).fetchall()
+        return {
+            f"{schema}.{table}": con.execute(
+                f"select coalesce(sum(hash(t)), 0)::varchar || ':' || count(*) "
+                f"from {schema}.{table} as t"
+            ).fetchone()[0]
+            for schema, table in tables
+        }
+    finally:
+        con.close()
