@@ -63,7 +63,7 @@
     select
         {{ key_columns | join(', ') }},
         cast('{{ column }}' as {{ dbt.type_string() }}) as {{ name_column }},
-        cast({{ column }} as {{ dbt.type_float() }}) as {{ value_column }}
+        cast({{ column }} as {{ type_double() }}) as {{ value_column }}
     from {{ relation }}
     {{ 'union all' if not loop.last }}
     {%- endfor %}
@@ -89,4 +89,15 @@
 {#- A salted one-way hash of PII (contact email) so it never reaches a mart. -#}
 {% macro hash_pii(column) -%}
     {{ dbt.hash("concat('" ~ var('pii_salt', 'chw') ~ "', lower(trim(" ~ column ~ ")))") }}
+{%- endmacro %}
+
+{#- An 8-byte float on every engine (dbt.type_float() is a 4-byte FLOAT on DuckDB). -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double')()) }}
+{%- endmacro %}
+{% macro default__type_double() -%}
+    float8
+{%- endmacro %}
+{% macro spark__type_double() -%}
+    double
 {%- endmacro %}

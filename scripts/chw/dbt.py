@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -21,6 +23,21 @@ class DbtOutcome:
 
     def count(self, resource_type: str, status: str) -> int:
         return self.counts[(resource_type, status)]
+
+
+def _release_duckdb() -> None:
+    """dbt-duckdb keeps its database open in-process; close it so this process can reopen
+    the file (read-only, for GX and publish) with another configuration."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        with contextlib.suppress(Exception):
+            environment.close()
+    DuckDBConnectionManager.close_all_connections()
+    gc.collect()
 
 
 def run_dbt(
@@ -57,7 +74,10 @@ def run_dbt(
         str(paths.warehouse / "target"),
         "--quiet",
     ]
-    result = dbtRunner(callbacks=[callback]).invoke(full_args)
+    try:
+        result = dbtRunner(callbacks=[callback]).invoke(full_args)
+    finally:
+        _release_duckdb()
     if result.exception is not None:
         raise ChwError(f"dbt {args[0]} failed: {result.exception}", ExitCode.BUILD)
     outcome = DbtOutcome(success=bool(result.success))

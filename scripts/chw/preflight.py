@@ -36,7 +36,9 @@ def check_table(raw_dir: Path, table: RawTable, con: duckdb.DuckDBPyConnection) 
         rows = con.execute(f"select count(*) from read_parquet('{path}')").fetchone()[0]
     except duckdb.Error as exc:
         first_line = str(exc).splitlines()[0]
-        raise ChwError(f"{path}: not a readable Parquet file ({first_line})", ExitCode.BAD_INPUT)
+        raise ChwError(
+            f"{path}: not a readable Parquet file ({first_line})", ExitCode.BAD_INPUT
+        ) from None
     actual = {name: data_type for name, data_type, *_ in described}
     for column, contract_type in zip(table.columns, table.types, strict=True):
         if column not in actual:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +95,8 @@ def validate_layer(
     progress: Callable[[str], None] | None = None,
 ) -> ValidationReport:
     """Run every suite of gx/<layer>/ (plus `extra` suites) on `con`."""
+    os.environ.setdefault("TQDM_DISABLE", "1")  # GX's per-suite progress bars flood CI logs
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)

@@ -96,7 +96,7 @@ metrics as (
         {{ trailing_rate('active_users', metric_window('active_user_ratio', 30)) }}
         / {{ metric_window('active_user_ratio', 30) }} / nullif(seats, 0) as active_user_ratio,
         {{ trailing_rate('is_active_day', metric_window('active_days', 30)) }} as active_days,
-        cast(active_features as {{ dbt.type_float() }}) as feature_breadth,
+        cast(active_features as {{ type_double() }}) as feature_breadth,
         case
             when count(*) {{ trailing_days(trend_window, offset=trend_window) }} = {{ trend_window }}
                 then 1.0 * sum(events) {{ trailing_days(trend_window) }}

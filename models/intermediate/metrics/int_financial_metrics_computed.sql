@@ -69,8 +69,8 @@ metrics as (
         arr_usd,
         arr_usd / nullif(seats, 0) as arpu_usd,
         (arr_usd - previous_arr_usd) / nullif(previous_arr_usd, 0) as arr_change_pct,
-        cast(days_to_renewal as {{ dbt.type_float() }}) as days_to_renewal,
-        cast(overdue_invoices as {{ dbt.type_float() }}) as overdue_invoices,
+        cast(days_to_renewal as {{ type_double() }}) as days_to_renewal,
+        cast(overdue_invoices as {{ type_double() }}) as overdue_invoices,
         1.0 * sum(days_late) {{ trailing_days(late_window) }}
         / nullif(sum(invoices_paid) {{ trailing_days(late_window) }}, 0) as avg_days_late
     from daily

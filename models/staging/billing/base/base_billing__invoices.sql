@@ -19,7 +19,7 @@ renamed as (
         cast(account_id as {{ dbt.type_string() }}) as account_id,
         cast(subscription_id as {{ dbt.type_string() }}) as subscription_id,
         -- amounts
-        cast(amount as {{ dbt.type_float() }}) as amount,
+        cast(amount as {{ type_double() }}) as amount,
         upper(currency) as currency,
         lower(status) as invoice_status,
         -- dates

@@ -20,8 +20,8 @@ renamed as (
         -- contract
         lower(plan) as plan,
         cast(seats as integer) as seats,
-        cast(arr as {{ dbt.type_float() }}) as arr,
-        cast(mrr as {{ dbt.type_float() }}) as mrr,
+        cast(arr as {{ type_double() }}) as arr,
+        cast(mrr as {{ type_double() }}) as mrr,
         upper(currency) as currency,
         lower(status) as subscription_status,
         lower(outcome) as outcome,

@@ -14,7 +14,7 @@ renamed as (
         cast(override_id as {{ dbt.type_string() }}) as override_id,
         cast(account_id as {{ dbt.type_string() }}) as account_id,
         -- override
-        cast(override_score as {{ dbt.type_float() }}) as override_score,
+        cast(override_score as {{ type_double() }}) as override_score,
         lower(override_band) as override_band,
         cast(reason as {{ dbt.type_string() }}) as override_reason,
         cast(author as {{ dbt.type_string() }}) as override_author,

@@ -1,0 +1,337 @@
+"""`chw`: the command line of the customer health warehouse.
+
+A thin layer: each command calls one module and turns its outcome into a message and an
+exit code (0 ok, 1 quality gate failed, 2 usage, 3 bad input, 4 build error, 5 not found)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from chw.errors import ChwError, ExitCode
+from chw.settings import Paths, default_paths
+
+app = typer.Typer(
+    help=(
+        "Customer health warehouse: generate sample data, build and test the dbt project, "
+        "validate with Great Expectations, publish the marts atomically, and write the "
+        "data-quality report, dashboard and calibration. Paths: CHW_RAW_PATH (raw Parquet), "
+        "CHW_WAREHOUSE_DIR (DuckDB files), CHW_OUTPUT_DIR (reports)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+
+def _fail(message: str, code: int) -> None:
+    console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn ChwError (and anything unexpected) into one line and an exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ChwError as exc:
+            _fail(str(exc), int(exc.code))
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # the last line of defence: no stack trace for users
+            if os.environ.get("CHW_DEBUG"):
+                raise
+            _fail(f"unexpected {type(exc).__name__}: {exc} (set CHW_DEBUG=1 for details)", 70)
+
+    return wrapper
+
+
+@contextmanager
+def step(title: str) -> Iterator[Callable[[str], None]]:
+    """A spinner with the current sub-step, and the elapsed time when done."""
+    started = time.monotonic()
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(title, total=None, detail="")
+        yield lambda detail: progress.update(task, detail=detail[:60])
+    console.print(f"[green]✓[/] {title} ({time.monotonic() - started:.1f}s)")
+
+
+@app.command()
+@friendly
+def generate(
+    accounts: Annotated[int, typer.Option(help="Customer accounts to simulate.")] = 300,
+    days: Annotated[int, typer.Option(help="Days of history, ending on --end-date.")] = 365,
+    users_per_account: Annotated[int, typer.Option(help="Average users per account.")] = 12,
+    event_rate: Annotated[float, typer.Option(help="Product event volume multiplier.")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 42,
+    end_date: Annotated[
+        str | None, typer.Option(help="Last day of data (YYYY-MM-DD); default yesterday.")
+    ] = None,
+    fault_rate: Annotated[
+        float, typer.Option(help="Share of rows to corrupt with each bad-input kind (0-0.2).")
+    ] = 0.0,
+    out: Annotated[Path | None, typer.Option(help="Raw folder; default CHW_RAW_PATH.")] = None,
+) -> None:
+    """Write realistic raw data (Parquet, one file per source table) driven by latent health."""
+    from chw.generate import generate as run_generate
+
+    if accounts < 1 or days < 30:
+        raise ChwError("need at least 1 account and 30 days", ExitCode.USAGE)
+    if not 0 <= fault_rate <= 0.2:
+        raise ChwError("--fault-rate must be between 0 and 0.2", ExitCode.USAGE)
+    try:
+        last_day = date.fromisoformat(end_date) if end_date else None
+    except ValueError:
+        raise ChwError(
+            f"--end-date {end_date!r} is not a YYYY-MM-DD date", ExitCode.USAGE
+        ) from None
+    raw = (out or default_paths().raw).resolve()
+    started = time.monotonic()
+    with step(f"generating {accounts:,} accounts x {days} days") as progress:
+        rows = run_generate(
+            raw,
+            accounts=accounts,
+            days=days,
+            users_per_account=users_per_account,
+            event_rate=event_rate,
+            seed=seed,
+            end_date=last_day,
+            fault_rate=fault_rate,
+            progress=progress,
+        )
+    table = Table("table", "rows", title=f"raw data in {raw}")
+    for name, count in rows.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+    console.print(f"{sum(rows.values()):,} rows in {time.monotonic() - started:.1f}s")
+
+
+def _summary(paths: Paths, record: Any) -> None:
+    table = Table("", "", title=f"run {record.run_id}: {record.status}", show_header=False)
+    table.add_row("rows in", f"{sum(record.raw_rows.values()):,}")
+    table.add_row(
+        "rows quarantined", f"{sum(c['quarantined_rows'] for c in record.source_counts):,}"
+    )
+    passed = sum(n for k, n in record.dbt_counts.items() if k.endswith((":pass", ":success")))
+    failed = sum(n for k, n in record.dbt_counts.items() if k.endswith((":fail", ":error")))
+    table.add_row("dbt nodes passed / failed", f"{passed:,} / {failed:,}")
+    gx_ok = sum(1 for g in record.gx if g["success"])
+    table.add_row("GX expectations passed", f"{gx_ok} of {len(record.gx)}")
+    table.add_row("published marts", str(paths.published_db))
+    table.add_row("data-quality report", str(paths.report_dir / "data_quality.html"))
+    console.print(table)
+
+
+def _pipeline(paths: Paths) -> None:
+    from chw.pipeline import run_pipeline
+    from chw.report import write_report
+
+    record = None
+    try:
+        with step("pipeline: validate raw → dbt build → validate marts → publish") as progress:
+            record = run_pipeline(paths, progress)
+    finally:
+        if (paths.report_dir / "run.json").exists():
+            write_report(paths.report_dir)
+    _summary(paths, record)
+
+
+@app.command()
+@friendly
+def run() -> None:
+    """The whole pipeline: validate raw (GX) → dbt build → validate marts (GX) → publish →
+    data-quality report. A failing check stops it before publish: BI keeps the last good marts."""
+    _pipeline(default_paths())
+
+
+@app.command("validate")
+@friendly
+def validate_command(
+    layer: Annotated[str, typer.Option(help="raw (before dbt) or marts (the last build).")] = "raw",
+) -> None:
+    """Run the Great Expectations suites of gx/<layer>/ and print the results."""
+    from chw.pipeline import RunRecord, validate_marts, validate_raw
+
+    paths = default_paths()
+    if layer not in ("raw", "marts"):
+        raise ChwError("--layer must be raw or marts", ExitCode.USAGE)
+    if layer == "marts" and not paths.build_db.exists():
+        raise ChwError(f"{paths.build_db} does not exist: run `chw run` first", ExitCode.NOT_FOUND)
+    record = RunRecord(run_id="validate", started_at="")
+    try:
+        with step(f"validating {layer}") as progress:
+            (validate_raw if layer == "raw" else validate_marts)(paths, record, progress)
+    finally:
+        table = Table("suite", "expectation", "column", "severity", "result", "observed")
+        for g in record.gx:
+            result = "[green]pass[/]" if g["success"] else "[red]FAIL[/]"
+            table.add_row(
+                g["suite"],
+                g["expectation"],
+                g["column"] or "",
+                g["severity"],
+                result,
+                g["observed"],
+            )
+        console.print(table)
+
+
+@app.command("publish")
+@friendly
+def publish_command() -> None:
+    """Audit the last build (GX marts suites) and publish it atomically if it passes."""
+    from chw.pipeline import RunRecord, validate_marts
+    from chw.publish import publish
+
+    paths = default_paths()
+    if not paths.build_db.exists():
+        raise ChwError(f"{paths.build_db} does not exist: run `chw run` first", ExitCode.NOT_FOUND)
+    record = RunRecord(run_id=time.strftime("%Y%m%dT%H%M%S"), started_at="")
+    with step("auditing and publishing") as progress:
+        validate_marts(paths, record, progress)
+        rows = publish(paths, record.run_id)
+    console.print(f"published {len(rows)} tables to {paths.published_db}")
+
+
+@app.command()
+@friendly
+def report() -> None:
+    """Render the last run's data-quality report (Markdown to stdout, and HTML)."""
+    from chw.report import write_report
+
+    paths = default_paths()
+    if not (paths.report_dir / "run.json").exists():
+        raise ChwError("no run recorded yet: run `chw run` first", ExitCode.NOT_FOUND)
+    markdown, page = write_report(paths.report_dir)
+    print(markdown.read_text())
+    console.print(f"HTML report: {page}")
+
+
+@app.command()
+@friendly
+def dashboard() -> None:
+    """Write the static HTML dashboard and per-account scorecards from the published marts."""
+    from chw.dashboard import write_dashboard
+    from chw.report import load_run
+
+    paths = default_paths()
+    if not paths.published_db.exists():
+        raise ChwError(
+            f"{paths.published_db} does not exist: run `chw run` first", ExitCode.NOT_FOUND
+        )
+    quality = None
+    if (paths.report_dir / "run.json").exists():
+        run_record = load_run(paths.report_dir)
+        dbt = run_record.get("dbt_counts", {})
+        quality = {
+            "status": run_record["status"],
+            "run_at": run_record.get("finished_at") or run_record["started_at"],
+            "tests_passed": sum(
+                n for k, n in dbt.items() if k.startswith("test:") and k.endswith(":pass")
+            ),
+            "tests_failed": sum(
+                n for k, n in dbt.items() if k.startswith("test:") and k.endswith(":fail")
+            ),
+            "quarantined_rows": sum(
+                c["quarantined_rows"] for c in run_record.get("source_counts", [])
+            ),
+        }
+    calibration = None
+    calibration_file = paths.calibration_dir / "calibration.json"
+    if calibration_file.exists():
+        import json
+
+        calibration = json.loads(calibration_file.read_text())
+    with step("writing dashboard"):
+        index = write_dashboard(
+            paths.published_db, paths.dashboard_dir, quality=quality, calibration=calibration
+        )
+    console.print(f"dashboard: {index}")
+
+
+@app.command()
+@friendly
+def calibrate(
+    seed: Annotated[int, typer.Option(help="Seed for the bootstrap and the model fit.")] = 0,
+) -> None:
+    """Backtest: does the score predict churn within 90 days? AUC, lift per band, deciles,
+    and proposed component weights (a CSV to review; the seed is never overwritten)."""
+    from chw.calibrate import calibrate as run_calibrate
+
+    paths = default_paths()
+    if not paths.published_db.exists():
+        raise ChwError(
+            f"{paths.published_db} does not exist: run `chw run` first", ExitCode.NOT_FOUND
+        )
+    truth = paths.truth if paths.truth.exists() else None
+    with step("calibrating"):
+        result = run_calibrate(
+            paths.published_db, paths.calibration_dir, truth_dir=truth, seed=seed
+        )
+    console.print(f"score AUC for 90-day churn: {result.get('auc', float('nan')):.3f}")
+    console.print(f"report: {paths.calibration_dir / 'calibration.md'}")
+
+
+@app.command()
+@friendly
+def load(
+    target: Annotated[str, typer.Option(help="postgres or spark: the warehouse to load.")],
+) -> None:
+    """Load the raw Parquet files into schema `raw` of another warehouse (PostgreSQL, Spark)."""
+    from chw.load import load_raw
+
+    if target not in ("postgres", "spark"):
+        raise ChwError("--target must be postgres or spark", ExitCode.USAGE)
+    paths = default_paths()
+    with step(f"loading raw data into {target}"):
+        rows = load_raw(paths.raw, target)
+    console.print(f"loaded {sum(rows.values()):,} rows into {len(rows)} tables")
+
+
+@app.command()
+@friendly
+def demo(
+    regenerate: Annotated[bool, typer.Option(help="Regenerate the sample data.")] = False,
+) -> None:
+    """Everything, on sample data: generate (if missing) → pipeline → calibrate → dashboard."""
+    paths = default_paths()
+    if regenerate or not (paths.raw / "accounts.parquet").exists():
+        generate()
+    _pipeline(paths)
+    calibrate()
+    dashboard()
+
+
+@app.command()
+@friendly
+def bench() -> None:
+    """Benchmark at 10,000 accounts x 365 days: floor query, full build, incremental day."""
+    from chw.bench import run_bench
+
+    run_bench(console)
+
+
+if __name__ == "__main__":
+    app()
