@@ -78,8 +78,8 @@ def inject_faults(
 ) -> pa.Table:
     """Damage about `rate` of the rows of raw table `name` with each applicable fault kind.
 
-    Each kind hits ceil(rate * rows) rows; the kinds hit disjoint rows when the table is big
-    enough, so a row carries one fault and staging can quarantine it for one reason.
+    Each kind hits ceil(rate * rows) rows; the kinds hit disjoint rows when the table has room
+    for them all, so a row carries one fault and staging can quarantine it for one reason.
     Duplicates are appended copies of clean rows (same id, later `_loaded_at`).
     """
     n = table.num_rows
@@ -88,17 +88,15 @@ def inject_faults(
     kinds = applicable_faults(name, table.column_names)
     k = min(n, math.ceil(rate * n))
     perm = rng.permutation(n)
-    disjoint = k * len(kinds) <= n
-    picks = {
-        kind: np.sort(perm[i * k : (i + 1) * k] if disjoint else perm[:k])
-        for i, kind in enumerate(kinds)
-    }
+    # Consecutive blocks of a permutation: disjoint when the table is big enough, otherwise
+    # wrapping round so tiny tables (a couple of overrides) still show each kind.
+    picks = {kind: np.unique(perm[(i * k + np.arange(k)) % n]) for i, kind in enumerate(kinds)}
     schema = table.schema
     for kind, rows in picks.items():
         if kind != "duplicate":
             table = _APPLY[kind](table, name, rows, rng, end_date)
     copies = table.take(pa.array(picks["duplicate"]))
-    copies = _shift_loaded_at(copies, rng.integers(1, 48, copies.num_rows) * _US_PER_HOUR)
+    copies = _shift_loaded_at(copies, rng.integers(1, 25, copies.num_rows) * _US_PER_HOUR)
     return pa.concat_tables([table, copies]).cast(schema)
 
 

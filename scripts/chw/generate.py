@@ -297,7 +297,7 @@ OVERRIDE_REASONS = np.array(
     ]
 )
 
-EVENT_SCALE = 1.45  # tunes the product stream to ~27 events per account-day at event_rate=1
+EVENT_SCALE = 1.8  # ~27 events per (accounts x days), i.e. ~100M at 10,000 x 365
 EVENT_CHUNK_ROWS = 3_000_000
 
 
@@ -563,7 +563,7 @@ def _simulate_health(
 ) -> np.ndarray:
     """Mean-reverting AR(1) around a level with a slow per-account trend and rare shocks."""
     n = len(tier)
-    level = np.clip(rng.normal(56.0, 15.0, n) + TIER_HEALTH[tier], 12.0, 95.0)
+    level = np.clip(rng.normal(57.5, 15.0, n) + TIER_HEALTH[tier], 12.0, 95.0)
     kind = rng.random(n)
     slope = (
         np.select(
@@ -1030,7 +1030,7 @@ def _overrides(world: World, rng: np.random.Generator) -> pa.Table:
     first = np.maximum(world.created_day + 1, 0)
     last = np.minimum(world.last_day, world.days - 1)
     eligible = np.flatnonzero(last - first >= 30)
-    k = min(len(eligible), max(1, round(0.03 * world.n)))
+    k = min(len(eligible), max(2, round(0.03 * world.n)))
     acct = np.sort(rng.choice(eligible, k, replace=False))
     start = first[acct] + (rng.random(k) * (last[acct] - 30 - first[acct] + 1)).astype(np.int64)
     until = np.minimum(start + rng.integers(29, 90, k), world.days - 1)

@@ -21,12 +21,13 @@ def publish(paths: Paths, run_id: str) -> dict[str, int]:
     """Publish the build's marts atomically; return rows per published table."""
     staging_file = paths.published_db.with_name(f".{paths.published_db.name}.{run_id}.tmp")
     staging_file.unlink(missing_ok=True)
-    con = duckdb.connect(str(paths.build_db), read_only=True)
+    con = duckdb.connect()
     try:
+        con.execute(f"attach '{paths.build_db}' as build (read_only)")
         con.execute(f"attach '{staging_file}' as published")
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_catalog = current_database() and table_type = 'BASE TABLE' "
+            "where table_catalog = 'build' and table_type = 'BASE TABLE' "
             f"and table_schema in {PUBLISHED_SCHEMAS} order by 1, 2"
         ).fetchall()
         rows: dict[str, int] = {}
@@ -34,7 +35,7 @@ def publish(paths: Paths, run_id: str) -> dict[str, int]:
             con.execute(f"create schema published.{schema}")
         for schema, table in tables:
             con.execute(
-                f"create table published.{schema}.{table} as select * from {schema}.{table}"
+                f"create table published.{schema}.{table} as select * from build.{schema}.{table}"
             )
             rows[f"{schema}.{table}"] = con.execute(
                 f"select count(*) from published.{schema}.{table}"
@@ -46,6 +47,7 @@ def publish(paths: Paths, run_id: str) -> dict[str, int]:
             [run_id, published_at, json.dumps(rows, sort_keys=True)],
         )
         con.execute("detach published")
+        con.execute("detach build")
     finally:
         con.close()
     _fsync(staging_file)

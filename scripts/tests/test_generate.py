@@ -6,7 +6,6 @@ import hashlib
 from datetime import date, timedelta
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -234,7 +233,8 @@ def _fault_kinds(raw: Path) -> set[str]:
         if table in event_time:
             t = df[event_time[table]]
             seen("future_timestamp", (t > future).any())
-            seen("late_arriving", ((df["_loaded_at"] - t) > pd.Timedelta(days=2)).any())
+            if table != "support_tickets":  # a ticket row lands when it last changed
+                seen("late_arriving", ((df["_loaded_at"] - t) > pd.Timedelta(days=2)).any())
     surveys = _read(raw, "survey_responses")
     scale = surveys["survey_type"].map({"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)})
     lo, hi = scale.str[0], scale.str[1]
@@ -284,6 +284,5 @@ def test_break_raw_file(small: Path, tmp_path: Path, kind: str) -> None:
         assert after.num_rows == 0
         assert after.schema == before.schema
     if kind != "empty":
-        assert after.num_rows == before.num_rows
-    untouched = np.array([c for c in after.column_names if c in names and c != "occurred_at"])
-    assert after.select(list(untouched)).equals(before.select(list(untouched)))
+        untouched = [c for c in after.column_names if c in names and c != "occurred_at"]
+        assert after.select(untouched).equals(before.select(untouched))

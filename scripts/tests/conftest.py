@@ -1,0 +1,84 @@
+"""Shared fixtures: small generated data sets and a helper that runs the real `chw` CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from chw.generate import generate
+from chw.settings import PROJECT_DIR, Paths
+
+END_DATE = date(2026, 6, 30)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """One isolated set of raw/warehouse/output folders, like a user's checkout."""
+
+    root: Path
+
+    @property
+    def paths(self) -> Paths:
+        return Paths(
+            raw=self.root / "data" / "raw",
+            warehouse=self.root / "warehouse",
+            output=self.root / "output",
+        )
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            CHW_RAW_PATH=str(self.paths.raw),
+            CHW_WAREHOUSE_DIR=str(self.paths.warehouse),
+            CHW_OUTPUT_DIR=str(self.paths.output),
+            DBT_PROFILES_DIR=str(PROJECT_DIR),
+        )
+        return env
+
+    def chw(self, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+        """Run the installed console script as a user would."""
+        command = [str(Path(sys.executable).with_name("chw")), *args]
+        return subprocess.run(
+            command,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=PROJECT_DIR,
+        )
+
+
+def make_workspace(
+    root: Path, *, accounts: int = 80, days: int = 200, seed: int = 7, fault_rate: float = 0.0
+) -> Workspace:
+    workspace = Workspace(root)
+    generate(
+        workspace.paths.raw,
+        accounts=accounts,
+        days=days,
+        seed=seed,
+        end_date=END_DATE,
+        fault_rate=fault_rate,
+    )
+    return workspace
+
+
+@pytest.fixture(scope="session")
+def published_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """Small clean data, run once through the whole pipeline and published."""
+    workspace = make_workspace(tmp_path_factory.mktemp("clean"))
+    result = workspace.chw("run")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workspace
+
+
+@pytest.fixture
+def workspace_factory(tmp_path: Path) -> Callable[..., Workspace]:
+    return lambda **kwargs: make_workspace(tmp_path / "ws", **kwargs)
