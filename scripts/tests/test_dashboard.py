@@ -1,0 +1,395 @@
+"""The static dashboard: escaping of untrusted values, the at-risk list, and a real browser.
+
+A small fixture DuckDB file (no dbt) holds the published marts the dashboard reads, with
+known bands and ARR so the expected at-risk order is known, and hostile account names.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from chw.dashboard import account_filename, at_risk_accounts, read_marts, write_dashboard
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "output" / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+SCRIPT_NAME = "<script>alert(1)</script>"
+IMG_NAME = '"><img src=x onerror=alert(1)>'
+AS_OF = date(2026, 6, 30)
+DAYS = 40
+
+# id, name, segment, band, final score, ARR, active customer, lifecycle
+ACCOUNTS: list[tuple[str, str, str, str | None, float | None, float | None, bool | None, str]] = [
+    ("A1", "Acme Corp", "enterprise", "red", 30.0, 500_000.0, True, "active"),
+    ("A2", SCRIPT_NAME, "growth", "red", 35.0, 200_000.0, True, "active"),
+    ("A3", IMG_NAME, "starter", "yellow", 55.0, 300_000.0, True, "active"),
+    ("A4", "Globex & Sons", "growth", "yellow", 60.0, 50_000.0, True, "active"),
+    ("A5", "Initech", "starter", "green", 85.0, 900_000.0, True, "active"),
+    ("A6", "Churned Co", "enterprise", "red", 20.0, 1_000_000.0, False, "churned"),
+    ("../evil<id>", "Umbrella (not scored)", "starter", None, None, None, None, "onboarding"),
+]
+EXPECTED_AT_RISK = ["A1", "A2", "A3", "A4"]
+COMPONENT_OFFSETS = {
+    "engagement": -10,
+    "satisfaction": 5,
+    "experience": 0,
+    "financial": 10,
+    "support": -5,
+}
+METRICS = {
+    "engagement": "active_days",
+    "satisfaction": "nps",
+    "experience": "journey_satisfaction_avg",
+    "financial": "overdue_invoices",
+    "support": "tickets_per_seat",
+}
+QUALITY = {
+    "status": "passed",
+    "run_at": "2026-07-01T06:15:00+00:00",
+    "tests_passed": 123,
+    "tests_failed": 0,
+    "quarantined_rows": 17,
+}
+CALIBRATION = {
+    "auc": 0.812,
+    "auc_ci": [0.79, 0.83],
+    "latent_auc": None,
+    "band_lift": [
+        {"band": "red", "accounts": 1200, "churn_rate": 0.21, "lift": 2.4},
+        {"band": "green", "accounts": 3100, "churn_rate": 0.02, "lift": 0.3},
+    ],
+    "deciles": [{"decile": 1, "mean_score": 22.5, "churn_rate": 0.3}],
+}
+
+DDL = """
+create schema marts;
+create schema scoring_config;
+create table marts.dim_accounts (
+  account_id varchar, account_name varchar, parent_account_id varchar, segment varchar,
+  industry varchar, region varchar, size_band varchar, csm_owner varchar,
+  lifecycle_stage varchar, created_at timestamp, last_scored_date date,
+  is_active_customer boolean, published_score double, published_band varchar,
+  computed_score double, confidence varchar, trend_30d varchar, score_change_30d double,
+  top_negative_drivers varchar, recommended_action varchar, is_overridden boolean,
+  arr_usd double, seats integer, renewal_date date, days_to_renewal bigint);
+create table marts.fct_account_health_daily (
+  account_id varchar, score_date date, segment varchar, published_score double,
+  published_band varchar, computed_score double, computed_band varchar,
+  engagement_score double, satisfaction_score double, experience_score double,
+  financial_score double, support_score double, coverage double, confidence varchar,
+  is_overridden boolean, override_reason varchar, override_author varchar,
+  override_valid_until date, score_change_7d double, score_change_30d double,
+  trend_7d varchar, trend_30d varchar, top_negative_drivers varchar,
+  weakest_component varchar, recommended_action varchar);
+create table marts.fct_account_metric_daily (
+  account_id varchar, score_date date, metric_name varchar, component varchar,
+  raw_value double, metric_score double, metric_weight double, effective_weight double,
+  contribution double, points_lost double, contribution_change_7d double,
+  contribution_change_30d double);
+create table scoring_config.scoring_metrics (
+  metric_name varchar, component varchar, description varchar);
+create table scoring_config.scoring_bands (segment varchar, red_below double, green_from double);
+insert into scoring_config.scoring_bands values
+  ('starter', 40, 70), ('growth', 45, 70), ('enterprise', 50, 75);
+"""
+SEGMENTS_SQL = """
+create table marts.agg_segment_health_daily as
+with scored as (
+  select h.score_date, h.segment, h.published_band as band, a.arr_usd, h.published_score
+  from marts.fct_account_health_daily as h
+  join marts.dim_accounts as a using (account_id)
+),
+rows as (
+  select * from scored
+  union all
+  select score_date, 'all', band, arr_usd, published_score from scored
+)
+select score_date, segment, count(*)::hugeint as accounts,
+  count(*) filter (where band = 'red')::hugeint as red_accounts,
+  count(*) filter (where band = 'yellow')::hugeint as yellow_accounts,
+  count(*) filter (where band = 'green')::hugeint as green_accounts,
+  sum(arr_usd) as arr_usd,
+  coalesce(sum(arr_usd) filter (where band = 'red'), 0) as red_arr_usd,
+  coalesce(sum(arr_usd) filter (where band = 'yellow'), 0) as yellow_arr_usd,
+  coalesce(sum(arr_usd) filter (where band = 'green'), 0) as green_arr_usd,
+  avg(published_score) as average_score
+from rows group by all
+"""
+
+
+def _health_rows(account: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    account_id, _, segment, band, score, *_ = account
+    overridden = account_id == "A2"
+    rows = []
+    for k in range(DAYS):
+        day = AS_OF - timedelta(days=DAYS - 1 - k)
+        value = score + 0.2 * (DAYS - 1 - k)  # falling by 0.2 a day
+        components = [min(100.0, value + off) for off in COMPONENT_OFFSETS.values()]
+        override = (
+            ("trust me <script>x</script>", "<b>Mallory</b>", AS_OF + timedelta(days=30))
+            if overridden
+            else (None, None, None)
+        )
+        rows.append(
+            (
+                account_id,
+                day,
+                segment,
+                value,
+                band,
+                value,
+                band,
+                *components,
+                0.9,
+                "high",
+                overridden,
+                *override,
+                -1.4,
+                -6.0,
+                "down",
+                "down",
+                "nps, <img src=x onerror=alert(2)>",
+                "engagement",
+                "Personalise <now>",
+            )
+        )
+    return rows
+
+
+def _metric_rows(account_id: str, score: float) -> list[tuple[Any, ...]]:
+    rows = []
+    for component, metric in METRICS.items():
+        metric_score = min(100.0, score + COMPONENT_OFFSETS[component])
+        contribution = 0.2 * metric_score
+        rows.append(
+            (
+                account_id,
+                AS_OF,
+                metric,
+                component,
+                3.5,
+                metric_score,
+                1.0,
+                0.2,
+                contribution,
+                20 - contribution,
+                -0.3,
+                -1.2,
+            )
+        )
+    return rows
+
+
+def _dim_row(account: tuple[Any, ...]) -> tuple[Any, ...]:
+    account_id, name, segment, band, score, arr, active, lifecycle = account
+    scored = score is not None
+    latest = ("high", "down", -6.0, "nps, csat", "Call them") if scored else (None,) * 5
+    return (
+        account_id,
+        name,
+        None,
+        segment,
+        "software",
+        "emea",
+        "smb",
+        "Dana <Lee>",
+        lifecycle,
+        None,
+        AS_OF if scored else None,
+        active,
+        score,
+        band,
+        score,
+        *latest,
+        account_id == "A2",
+        arr,
+        10,
+        AS_OF + timedelta(days=90),
+        90,
+    )
+
+
+def build_fixture(path: Path) -> Path:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(DDL)
+        scored = [a for a in ACCOUNTS if a[4] is not None]
+        con.executemany(
+            f"insert into marts.dim_accounts values ({', '.join(['?'] * 25)})",
+            [_dim_row(a) for a in ACCOUNTS],
+        )
+        con.executemany(
+            f"insert into marts.fct_account_health_daily values ({', '.join(['?'] * 25)})",
+            [row for a in scored for row in _health_rows(a)],
+        )
+        con.executemany(
+            f"insert into marts.fct_account_metric_daily values ({', '.join(['?'] * 12)})",
+            [row for a in scored for row in _metric_rows(a[0], a[4])],
+        )
+        con.executemany(
+            "insert into scoring_config.scoring_metrics values (?, ?, ?)",
+            [(m, c, f"What {m} measures") for c, m in METRICS.items()],
+        )
+        con.execute(SEGMENTS_SQL)
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("dashboard")
+    db = build_fixture(root / "published.duckdb")
+    return write_dashboard(db, root / "site", quality=QUALITY, calibration=CALIBRATION)
+
+
+def test_at_risk_order_is_red_then_yellow_by_arr(dashboard: Path) -> None:
+    marts = read_marts(dashboard.parent.parent / "published.duckdb")
+    assert [a["account_id"] for a in at_risk_accounts(marts.accounts)] == EXPECTED_AT_RISK
+
+
+def test_every_page_is_written_inside_the_output_folder(dashboard: Path) -> None:
+    site = dashboard.parent
+    pages = sorted(p.name for p in (site / "accounts").iterdir())
+    assert pages == sorted(account_filename(a[0]) for a in ACCOUNTS)
+    hostile = account_filename("../evil<id>")
+    assert "/" not in hostile and ".." not in hostile and "<" not in hostile
+    assert account_filename("A1") == "A1.html"
+    assert account_filename("a/b") != account_filename("a_b")
+
+
+def test_untrusted_values_are_escaped_everywhere(dashboard: Path) -> None:
+    for page in dashboard.parent.rglob("*.html"):
+        html = page.read_text()
+        assert "<script>alert" not in html, page
+        assert "<img src=x" not in html, page
+        assert "<b>Mallory" not in html and "<now>" not in html and "<Lee>" not in html, page
+        assert html.count("<script>") <= 1, page  # only the page's own script
+    index = dashboard.read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in index
+    scorecard = (dashboard.parent / "accounts" / "A2.html").read_text()
+    assert "&lt;b&gt;Mallory&lt;/b&gt;" in scorecard
+    assert "script-src &#39;none&#39;" in scorecard  # scorecards run no script at all
+
+
+def test_portfolio_shows_quality_and_calibration(dashboard: Path) -> None:
+    index = dashboard.read_text()
+    assert "Data quality: passed" in index
+    assert "123 tests passed" in index and "17 rows quarantined" in index
+    assert "2026-07-01 06:15 UTC" in index
+    assert "Does the score predict churn?" in index and "0.812" in index
+    assert "cdn" not in index.lower() and "https://" not in index  # nothing remote
+
+
+def test_without_quality_or_calibration(tmp_path: Path) -> None:
+    db = build_fixture(tmp_path / "published.duckdb")
+    started = time.perf_counter()
+    index = write_dashboard(db, tmp_path / "site").read_text()
+    assert time.perf_counter() - started < 10
+    assert "Data quality: not reported" in index
+    assert 'id="calibration"' not in index
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="needs Debian's chromium at /usr/bin/chromium: run `make browser` "
+    "(apt-get install -y chromium)",
+)
+def test_dashboard_in_a_real_browser(dashboard: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    problems: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.set_default_timeout(10_000)
+            page.on(
+                "console",
+                lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None,
+            )
+            page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+            page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+            page.on(
+                "request",
+                lambda r: None if r.url.startswith(("file:", "data:")) else problems.append(r.url),
+            )
+            page.goto(dashboard.as_uri())
+            _check_portfolio(page)
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+            _check_search(page)
+            _check_scorecard_link(page)
+            for account in ACCOUNTS:  # every scorecard loads cleanly, hostile ones included
+                page.goto((dashboard.parent / "accounts" / account_filename(account[0])).as_uri())
+                assert page.locator("#account-name").inner_text() == account[1]
+        finally:
+            browser.close()
+    assert problems == []
+
+
+def _check_portfolio(page: Any) -> None:
+    for chart in ("#chart-distribution", "#chart-bands", "#chart-histogram", "#segments", "#arr"):
+        shapes = page.locator(f"{chart} svg[role=img] > *").count()
+        assert shapes > 3, f"{chart} rendered no SVG content"
+        box = page.locator(f"{chart} svg[role=img]").first.bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 50, chart
+    assert page.locator("#chart-bands svg [data-band=red]").count() == 1
+    rows = page.locator("#at-risk-table tbody tr")
+    assert rows.evaluate_all("rs => rs.map(r => r.dataset.accountId)") == EXPECTED_AT_RISK
+    names = page.locator("#at-risk-table a.account-link").all_inner_texts()
+    assert names == ["Acme Corp", SCRIPT_NAME, IMG_NAME, "Globex & Sons"]
+    assert "passed" in page.locator("#dq-status").inner_text()
+    assert page.locator("#run-at").inner_text() == "2026-07-01 06:15 UTC"
+
+
+def _check_search(page: Any) -> None:
+    visible = "#account-directory tbody tr:not(.hidden)"
+    assert page.locator(visible).count() == len(ACCOUNTS)
+    page.fill("#account-search", "globex")
+    assert page.locator(visible).all_inner_texts()[0].startswith("Globex & Sons")
+    assert page.locator(visible).count() == 1
+    page.fill("#account-search", "alert(1)</script")
+    assert page.locator(f"{visible} a").all_inner_texts() == [SCRIPT_NAME]
+    page.fill("#account-search", "")
+    assert page.locator(visible).count() == len(ACCOUNTS)
+
+
+def _check_scorecard_link(page: Any) -> None:
+    page.locator("#at-risk-table a.account-link").nth(1).click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/accounts/A2.html")
+    assert page.locator("#account-name").inner_text() == SCRIPT_NAME
+    assert page.locator(".component .score").all_inner_texts() == [
+        "25.0",
+        "40.0",
+        "35.0",
+        "45.0",
+        "30.0",
+    ]
+    assert page.locator(".component.red").count() == 4  # growth: red below 45
+    assert "<b>Mallory</b>" in page.locator("#override").inner_text()
+    assert page.locator("#sparkline svg polyline").count() == 1
+    assert page.locator("#metric-table tbody tr").count() == 10  # 5 components + 5 metrics
+    assert "90 days" in page.locator("#days-to-renewal").inner_text()
+    page.locator("#back-link").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/index.html")
