@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from chw.generate import generate
 from chw.settings import PROJECT_DIR, Paths
 
 END_DATE = date(2026, 6, 30)
+TEST_REPORT_DIR = PROJECT_DIR / "output" / "test-run" / "report"
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ def published_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     workspace = make_workspace(tmp_path_factory.mktemp("clean"))
     result = workspace.chw("run")
     assert result.returncode == 0, result.stderr[-3000:]
+    # `make test` prints this run's data-quality report at the end
+    shutil.copytree(workspace.paths.report_dir, TEST_REPORT_DIR, dirs_exist_ok=True)
     return workspace
 
 

@@ -3,7 +3,11 @@
 with
 
 account_days as (
-    select account_id, score_date, seats from {{ ref('int_account_days_enumerated') }}
+    select
+        account_id,
+        score_date,
+        seats
+    from {{ ref('int_account_days_enumerated') }}
 ),
 
 events as (
@@ -29,7 +33,10 @@ events_daily as (
 ),
 
 feature_days as (
-    select distinct account_id, event_type as item, cast(occurred_at as date) as active_date
+    select distinct
+        account_id,
+        event_type as item,
+        cast(occurred_at as date) as active_date
     from events
 ),
 
@@ -40,7 +47,7 @@ feature_intervals as (
         active_date as active_from,
         least(
             {{ add_days('active_date', features_window - 1) }},
-            {{ add_days('lead(active_date) over (partition by account_id, item order by active_date)', -1) }}
+            {{ add_days('lead(active_date) over (partition by account_id, item order by active_date)', -1) }} -- noqa: LT05
         ) as active_until
     from feature_days
 ),
@@ -50,14 +57,20 @@ active_features as (
 ),
 
 web_daily as (
-    select account_id, cast(occurred_at as date) as score_date, count(*) as web_visits
+    select
+        account_id,
+        cast(occurred_at as date) as score_date,
+        count(*) as web_visits
     from web_visits
     where account_id is not null
     group by account_id, cast(occurred_at as date)
 ),
 
 content_daily as (
-    select account_id, cast(occurred_at as date) as score_date, count(*) as content_interactions
+    select
+        account_id,
+        cast(occurred_at as date) as score_date,
+        count(*) as content_interactions
     from content
     group by account_id, cast(occurred_at as date)
 ),
@@ -75,20 +88,25 @@ daily as (
         active_features.active_features
     from account_days
     left join events_daily
-        on account_days.account_id = events_daily.account_id
+        on
+        account_days.account_id = events_daily.account_id
         and account_days.score_date = events_daily.score_date
     left join web_daily
-        on account_days.account_id = web_daily.account_id
+        on
+        account_days.account_id = web_daily.account_id
         and account_days.score_date = web_daily.score_date
     left join content_daily
-        on account_days.account_id = content_daily.account_id
+        on
+        account_days.account_id = content_daily.account_id
         and account_days.score_date = content_daily.score_date
     left join active_features
-        on account_days.account_id = active_features.account_id
+        on
+        account_days.account_id = active_features.account_id
         and account_days.score_date = active_features.score_date
 ),
 
 {%- set trend_window = metric_window('usage_trend', 30) %}
+
 metrics as (
     select
         account_id,
@@ -98,9 +116,11 @@ metrics as (
         {{ trailing_rate('is_active_day', metric_window('active_days', 30)) }} as active_days,
         cast(active_features as {{ type_double() }}) as feature_breadth,
         case
-            when count(*) {{ trailing_days(trend_window, offset=trend_window) }} = {{ trend_window }}
-                then 1.0 * sum(events) {{ trailing_days(trend_window) }}
-                / nullif(sum(events) {{ trailing_days(trend_window, offset=trend_window) }}, 0)
+            when
+                count(*) {{ trailing_days(trend_window, offset=trend_window) }} = {{ trend_window }}
+                then
+                    1.0 * sum(events) {{ trailing_days(trend_window) }}
+                    / nullif(sum(events) {{ trailing_days(trend_window, offset=trend_window) }}, 0)
         end as usage_trend,
         {{ trailing_rate('web_visits', metric_window('web_visits', 30)) }} as web_visits,
         {{ trailing_rate('content_interactions', metric_window('content_interactions', 90)) }}

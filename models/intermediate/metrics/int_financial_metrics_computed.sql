@@ -35,7 +35,12 @@ payments_daily as (
         paid_date as score_date,
         count(*) as invoices_paid,
         sum(
-            case when paid_date > due_at then {{ days_between('due_at', 'paid_date') }} else 0 end
+            case
+                when
+                    paid_date > due_at
+                    then {{ days_between('due_at', 'paid_date') }} else -- noqa: LT05
+                    0
+            end
         ) as days_late
     from invoices
     where paid_date is not null
@@ -55,10 +60,12 @@ daily as (
         coalesce(payments_daily.days_late, 0) as days_late
     from account_days
     left join overdue
-        on account_days.account_id = overdue.account_id
+        on
+        account_days.account_id = overdue.account_id
         and account_days.score_date = overdue.score_date
     left join payments_daily
-        on account_days.account_id = payments_daily.account_id
+        on
+        account_days.account_id = payments_daily.account_id
         and account_days.score_date = payments_daily.score_date
 ),
 

@@ -4,7 +4,11 @@
 with
 
 account_days as (
-    select account_id, score_date, seats from {{ ref('int_account_days_enumerated') }}
+    select
+        account_id,
+        score_date,
+        seats
+    from {{ ref('int_account_days_enumerated') }}
 ),
 
 tickets as (
@@ -54,10 +58,12 @@ daily as (
         coalesce(resolved_daily.csat_total, 0) as csat_total
     from account_days
     left join opened_daily
-        on account_days.account_id = opened_daily.account_id
+        on
+        account_days.account_id = opened_daily.account_id
         and account_days.score_date = opened_daily.score_date
     left join resolved_daily
-        on account_days.account_id = resolved_daily.account_id
+        on
+        account_days.account_id = resolved_daily.account_id
         and account_days.score_date = resolved_daily.score_date
 ),
 

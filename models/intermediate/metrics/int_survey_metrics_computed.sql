@@ -5,7 +5,10 @@
 with
 
 account_days as (
-    select account_id, score_date from {{ ref('int_account_days_enumerated') }}
+    select
+        account_id,
+        score_date
+    from {{ ref('int_account_days_enumerated') }}
 ),
 
 responses as (
@@ -35,12 +38,12 @@ answers_in_window as (
         responses.score_0_100,
         power(
             0.5,
-            {{ days_between('responses.responded_date', 'account_days.score_date') }} / {{ half_life }}
+            {{ days_between('responses.responded_date', 'account_days.score_date') }} / {{ half_life }} -- noqa: LT05
         ) as recency_weight
     from account_days
     inner join responses
         on account_days.account_id = responses.account_id
-        and responses.responded_date <= account_days.score_date
+        and account_days.score_date >= responses.responded_date
         and responses.responded_date > {{ add_days('account_days.score_date', -window) }}
 ),
 

@@ -24,7 +24,7 @@ ranked as (
         points_lost,
         contribution_change_7d,
         row_number() over (
-            partition by account_id, score_date order by points_lost desc, metric_name
+            partition by account_id, score_date order by points_lost desc, metric_name asc
         ) as loss_rank,
         row_number() over (
             partition by account_id, score_date order by contribution_change_7d, metric_name
@@ -53,7 +53,10 @@ top_falling as (
 ),
 
 weakest_component as (
-    select account_id, score_date, component
+    select
+        account_id,
+        score_date,
+        component
     from (
         select
             account_id,
@@ -70,7 +73,10 @@ weakest_component as (
 
 -- the component's biggest drag picks a metric-specific playbook when there is one
 weakest_metric as (
-    select account_id, score_date, metric_name
+    select
+        account_id,
+        score_date,
+        metric_name
     from (
         select
             ranked.account_id,
@@ -81,7 +87,8 @@ weakest_metric as (
             ) as drag_rank
         from ranked
         inner join weakest_component
-            on ranked.account_id = weakest_component.account_id
+            on
+            ranked.account_id = weakest_component.account_id
             and ranked.score_date = weakest_component.score_date
             and ranked.component = weakest_component.component
         where ranked.points_lost > 0
@@ -97,13 +104,16 @@ actions as (
         coalesce(metric_playbooks.action, component_playbooks.action) as recommended_action
     from weakest_component
     left join weakest_metric
-        on weakest_component.account_id = weakest_metric.account_id
+        on
+        weakest_component.account_id = weakest_metric.account_id
         and weakest_component.score_date = weakest_metric.score_date
     left join playbooks as metric_playbooks
-        on weakest_component.component = metric_playbooks.component
+        on
+        weakest_component.component = metric_playbooks.component
         and weakest_metric.metric_name = metric_playbooks.metric_name
     left join playbooks as component_playbooks
-        on weakest_component.component = component_playbooks.component
+        on
+        weakest_component.component = component_playbooks.component
         and component_playbooks.metric_name is null
 ),
 
@@ -117,10 +127,12 @@ drivers as (
         actions.recommended_action
     from actions
     left join top_negative
-        on actions.account_id = top_negative.account_id
+        on
+        actions.account_id = top_negative.account_id
         and actions.score_date = top_negative.score_date
     left join top_falling
-        on actions.account_id = top_falling.account_id
+        on
+        actions.account_id = top_falling.account_id
         and actions.score_date = top_falling.score_date
 )
 

@@ -29,11 +29,13 @@ valid_overrides as (
             overrides.valid_until as override_valid_until,
             row_number() over (
                 partition by health.account_id, health.score_date
-                order by overrides.valid_from desc, overrides.loaded_at desc, overrides.override_id
+                order by
+                    overrides.valid_from desc, overrides.loaded_at desc, overrides.override_id asc
             ) as override_rank
         from health
         inner join overrides
-            on health.account_id = overrides.account_id
+            on
+            health.account_id = overrides.account_id
             and health.score_date >= overrides.valid_from
             and (overrides.valid_until is null or health.score_date <= overrides.valid_until)
     ) as ranked
@@ -61,13 +63,14 @@ published as (
     from health
     inner join bands on health.segment = bands.segment
     left join valid_overrides
-        on health.account_id = valid_overrides.account_id
+        on
+        health.account_id = valid_overrides.account_id
         and health.score_date = valid_overrides.score_date
 ),
 
 trended as (
     select
-        published.*,
+        *,
         health_score - lag(health_score, 7) over (
             partition by account_id order by score_date
         ) as score_change_7d,
@@ -80,7 +83,7 @@ trended as (
 
 directed as (
     select
-        trended.*,
+        *,
         case
             when score_change_7d is null then null
             when score_change_7d > {{ flat }} then 'up'
@@ -96,4 +99,4 @@ directed as (
     from trended
 )
 
-select * from directed
+select * from directed -- noqa: AM04

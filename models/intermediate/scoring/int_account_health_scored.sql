@@ -22,7 +22,8 @@ weighted as (
         component_weights.weight as component_weight
     from component_scores
     inner join component_weights
-        on component_scores.segment = component_weights.segment
+        on
+        component_scores.segment = component_weights.segment
         and component_scores.component = component_weights.component
 ),
 

@@ -15,7 +15,11 @@ component_weights as (
 ),
 
 health as (
-    select account_id, score_date, measured_component_weight from {{ ref('int_account_health_scored') }}
+    select
+        account_id,
+        score_date,
+        measured_component_weight
+    from {{ ref('int_account_health_scored') }}
 ),
 
 weighted as (
@@ -30,25 +34,29 @@ weighted as (
         metric_scores.metric_score,
         case
             when metric_scores.metric_score is null then 0.0
-            else (component_weights.weight / health.measured_component_weight)
+            else
+                (component_weights.weight / health.measured_component_weight)
                 * (metric_scores.metric_weight / component_scores.measured_weight)
         end as effective_weight
     from metric_scores
     inner join component_scores
-        on metric_scores.account_id = component_scores.account_id
+        on
+        metric_scores.account_id = component_scores.account_id
         and metric_scores.score_date = component_scores.score_date
         and metric_scores.component = component_scores.component
     inner join component_weights
-        on metric_scores.segment = component_weights.segment
+        on
+        metric_scores.segment = component_weights.segment
         and metric_scores.component = component_weights.component
     inner join health
-        on metric_scores.account_id = health.account_id
+        on
+        metric_scores.account_id = health.account_id
         and metric_scores.score_date = health.score_date
 ),
 
 contributions as (
     select
-        weighted.*,
+        *,
         effective_weight * coalesce(metric_score, 0) as contribution,
         -- points the metric costs the score: how far it is from a perfect 100
         effective_weight * (100 - coalesce(metric_score, 100)) as points_lost
@@ -57,7 +65,7 @@ contributions as (
 
 changes as (
     select
-        contributions.*,
+        *,
         contribution - lag(contribution, 7) over (
             partition by account_id, metric_name order by score_date
         ) as contribution_change_7d,

@@ -2,7 +2,11 @@
 with
 
 account_days as (
-    select account_id, score_date, segment from {{ ref('int_account_days_enumerated') }}
+    select
+        account_id,
+        score_date,
+        segment
+    from {{ ref('int_account_days_enumerated') }}
 ),
 
 engagement as (
@@ -56,16 +60,20 @@ joined as (
         support.cancellation_tickets
     from account_days
     left join engagement
-        on account_days.account_id = engagement.account_id
+        on
+        account_days.account_id = engagement.account_id
         and account_days.score_date = engagement.score_date
     left join surveys
-        on account_days.account_id = surveys.account_id
+        on
+        account_days.account_id = surveys.account_id
         and account_days.score_date = surveys.score_date
     left join financial
-        on account_days.account_id = financial.account_id
+        on
+        account_days.account_id = financial.account_id
         and account_days.score_date = financial.score_date
     left join support
-        on account_days.account_id = support.account_id
+        on
+        account_days.account_id = support.account_id
         and account_days.score_date = support.score_date
 )
 

@@ -28,7 +28,7 @@ defined as (
 
 ranked as (
     select
-        defined.*,
+        *,
         -- percentile within segment and day, among accounts where the metric is measured
         percent_rank() over (
             partition by segment, score_date, metric_name, raw_value is null order by raw_value
@@ -41,20 +41,33 @@ ranked as (
 
 scored as (
     select
-        ranked.*,
+        *,
         case
             when raw_value is null then null
             when normalisation = 'absolute'
-                then 100.0 * least(1.0, greatest(0.0,
+                then 100.0 * least(1.0, greatest(
+                    0.0,
                     case
                         when direction = 'higher' then (raw_value - lower_bound)
                         else (upper_bound - raw_value)
                     end / (upper_bound - lower_bound)
                 ))
             when normalisation = 'thresholds' and direction = 'higher'
-                then case when raw_value >= upper_bound then 100.0 when raw_value <= lower_bound then 0.0 else 50.0 end
+                then
+                    case
+                        when raw_value >= upper_bound then 100.0 when
+                            raw_value <= lower_bound
+                            then 0.0
+                        else 50.0
+                    end
             when normalisation = 'thresholds'
-                then case when raw_value <= lower_bound then 100.0 when raw_value >= upper_bound then 0.0 else 50.0 end
+                then
+                    case
+                        when raw_value <= lower_bound then 100.0 when
+                            raw_value >= upper_bound
+                            then 0.0
+                        else 50.0
+                    end
             when segment_peers = 1 then 50.0
             when direction = 'higher' then 100.0 * segment_percentile
             else 100.0 * (1 - segment_percentile)

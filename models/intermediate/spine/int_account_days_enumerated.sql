@@ -43,7 +43,7 @@ account_days as (
         covered_days.arr_usd,
         covered_days.previous_arr_usd,
         covered_days.renewal_date,
-        {{ days_between('covered_days.score_date', 'covered_days.renewal_date') }} as days_to_renewal
+        {{ days_between('covered_days.score_date', 'covered_days.renewal_date') }} as days_to_renewal -- noqa: LT05
     from covered_days
     inner join accounts on covered_days.account_id = accounts.account_id
     where covered_days.contract_rank = 1

@@ -27,7 +27,7 @@ converted as (
 
 with_previous as (
     select
-        converted.*,
+        *,
         lag(arr_usd) over (partition by account_id order by start_date) as previous_arr_usd,
         row_number() over (partition by account_id order by start_date) as period_number
     from converted
