@@ -7,7 +7,14 @@
     {#- ref first, so dbt records the dependency at parse time -#}
     {%- set seed = ref(seed_name) -%}
     {%- if not execute -%}{{ return(default) }}{%- endif -%}
-    {%- set relation = adapter.get_relation(seed.database, seed.schema, seed.identifier) -%}
+    {%- if seed.schema is none -%}
+        {#- in a unit test ref() names the fixture CTE: read the built seed (seeds: +schema) -#}
+        {%- set relation = adapter.get_relation(
+            target.database, generate_schema_name('scoring_config', none) | trim, seed_name
+        ) -%}
+    {%- else -%}
+        {%- set relation = adapter.get_relation(seed.database, seed.schema, seed.identifier) -%}
+    {%- endif -%}
     {%- if relation is none -%}{{ return(default) }}{%- endif -%}
     {%- set result = run_query(
         "select " ~ value_column ~ " from " ~ relation ~ " where " ~ key_column ~ " = '" ~ key ~ "'"

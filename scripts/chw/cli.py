@@ -90,7 +90,7 @@ def generate(
         str | None, typer.Option(help="Last day of data (YYYY-MM-DD); default yesterday.")
     ] = None,
     fault_rate: Annotated[
-        float, typer.Option(help="Share of rows to corrupt with each bad-input kind (0-0.2).")
+        float, typer.Option(help="Share of rows to corrupt with each bad-input kind (0 to <0.1).")
     ] = 0.0,
     out: Annotated[Path | None, typer.Option(help="Raw folder; default CHW_RAW_PATH.")] = None,
 ) -> None:
@@ -99,8 +99,8 @@ def generate(
 
     if accounts < 1 or days < 30:
         raise ChwError("need at least 1 account and 30 days", ExitCode.USAGE)
-    if not 0 <= fault_rate <= 0.2:
-        raise ChwError("--fault-rate must be between 0 and 0.2", ExitCode.USAGE)
+    if not 0 <= fault_rate < 0.1:
+        raise ChwError("--fault-rate must be at least 0 and below 0.1", ExitCode.USAGE)
     try:
         last_day = date.fromisoformat(end_date) if end_date else None
     except ValueError:

@@ -96,8 +96,17 @@ def test_row_faults_are_quarantined_with_reasons(tmp_path: Path) -> None:
 def test_quality_gate_failure_publishes_nothing(
     published_workspace: Workspace, tmp_path: Path
 ) -> None:
-    """Raw data so broken (10% null keys) that GX stops the run before dbt."""
-    workspace = make_workspace(tmp_path / "broken", accounts=40, days=120, fault_rate=0.15)
+    """Raw data valid in shape but so wrong (half the plan tiers unknown) that GX stops the run."""
+    workspace = make_workspace(tmp_path / "broken", accounts=40, days=120)
+    accounts = workspace.paths.raw / "accounts.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"copy (select * replace (case when hash(account_id) % 2 = 0 then 'platinum' "
+        f"else plan_tier end as plan_tier) from read_parquet('{accounts}')) "
+        f"to '{accounts}.new' (format parquet)"
+    )
+    con.close()
+    Path(f"{accounts}.new").replace(accounts)
     workspace.paths.warehouse.mkdir(parents=True)
     shutil.copy2(published_workspace.paths.published_db, workspace.paths.published_db)
     before = file_sha256(workspace.paths.published_db)

@@ -83,7 +83,7 @@ weakest_metric as (
             ranked.score_date,
             ranked.metric_name,
             row_number() over (
-                partition by ranked.account_id, ranked.score_date order by ranked.points_lost desc
+                partition by ranked.account_id, ranked.score_date order by ranked.points_lost desc, ranked.metric_name
             ) as drag_rank
         from ranked
         inner join weakest_component

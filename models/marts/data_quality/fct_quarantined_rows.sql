@@ -25,9 +25,10 @@ unioned as (
 final as (
     select
         source_table,
-        row_number() over (
+        -- row_number() is a bigint on DuckDB and PostgreSQL but an int on Spark
+        cast(row_number() over (
             partition by source_table order by record_key, loaded_at, record_json
-        ) as quarantine_row_number,
+        ) as {{ dbt.type_bigint() }}) as quarantine_row_number,
         record_key,
         account_id,
         quarantine_reason,

@@ -21,7 +21,7 @@ latest_health as (
     select *
     from (
         select
-            health.*,
+            *,
             row_number() over (partition by account_id order by score_date desc) as recency_rank
         from health
     ) as ranked
@@ -54,7 +54,7 @@ final as (
         account_days.arr_usd,
         account_days.seats,
         account_days.renewal_date,
-        account_days.days_to_renewal
+        cast(account_days.days_to_renewal as {{ dbt.type_bigint() }}) as days_to_renewal
     from accounts
     cross join latest_day
     left join latest_health on accounts.account_id = latest_health.account_id
