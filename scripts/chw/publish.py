@@ -71,20 +71,37 @@ def file_sha256(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def content_checksums(db_path: Path) -> dict[str, str]:
-    """A checksum of every published mart's content, independent of row order and file layout."""
+FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
+
+
+def content_fingerprint(db_path: Path) -> dict[str, dict[str, object]]:
+    """What every published mart contains, independent of row order and file layout: an exact
+    checksum of its non-float columns and row count, and the sum of each float column (parallel
+    sums add floats in a different order from run to run, so those compare with a tolerance)."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        tables = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            f"where table_schema in {PUBLISHED_SCHEMAS} order by 1, 2"
+        columns = con.execute(
+            "select table_schema, table_name, column_name, data_type "
+            f"from information_schema.columns where table_schema in {PUBLISHED_SCHEMAS} "
+            "order by table_schema, table_name, ordinal_position"
         ).fetchall()
-        return {
-            f"{schema}.{table}": con.execute(
-                f"select coalesce(sum(hash(t)), 0)::varchar || ':' || count(*) "
-                f"from {schema}.{table} as t"
-            ).fetchone()[0]
-            for schema, table in tables
-        }
+        tables: dict[str, list[tuple[str, bool]]] = {}
+        for schema, table, column, data_type in columns:
+            tables.setdefault(f"{schema}.{table}", []).append((column, data_type in FLOAT_TYPES))
+        fingerprint: dict[str, dict[str, object]] = {}
+        for name, cols in tables.items():
+            exact = [f'"{c}"' for c, is_float in cols if not is_float] or ["1"]
+            sums = [f'sum("{c}")' for c, is_float in cols if is_float]
+            row = con.execute(
+                f"select count(*), coalesce(sum(hash({', '.join(exact)})), 0)::varchar"
+                f"{''.join(', ' + s for s in sums)} from {name}"
+            ).fetchone()
+            floats = [c for c, is_float in cols if is_float]
+            fingerprint[name] = {
+                "rows": row[0],
+                "checksum": row[1],
+                **dict(zip(floats, row[2:], strict=True)),
+            }
+        return fingerprint
     finally:
         con.close()

@@ -23,11 +23,14 @@ ranked as (
         component,
         points_lost,
         contribution_change_7d,
+        -- ranked on micro-points, so float noise cannot reorder near-ties between runs
         row_number() over (
-            partition by account_id, score_date order by points_lost desc, metric_name asc
+            partition by account_id, score_date
+            order by cast(points_lost * 1000000 as bigint) desc, metric_name asc
         ) as loss_rank,
         row_number() over (
-            partition by account_id, score_date order by contribution_change_7d, metric_name
+            partition by account_id, score_date
+            order by cast(contribution_change_7d * 1000000 as bigint), metric_name
         ) as fall_rank
     from contributions
 ),
@@ -38,7 +41,7 @@ top_negative as (
         score_date,
         {{ dbt.listagg('metric_name', "', '", 'order by loss_rank') }} as top_negative_drivers
     from ranked
-    where loss_rank <= {{ top_n }} and points_lost > 0
+    where loss_rank <= {{ top_n }} and points_lost > 0.000001
     group by account_id, score_date
 ),
 
@@ -48,7 +51,7 @@ top_falling as (
         score_date,
         {{ dbt.listagg('metric_name', "', '", 'order by fall_rank') }} as drivers_of_7d_change
     from ranked
-    where fall_rank <= {{ top_n }} and contribution_change_7d < 0
+    where fall_rank <= {{ top_n }} and contribution_change_7d < -0.000001
     group by account_id, score_date
 ),
 
@@ -63,7 +66,7 @@ weakest_component as (
             score_date,
             component,
             row_number() over (
-                partition by account_id, score_date order by component_score, component
+                partition by account_id, score_date order by cast(component_score * 1000000 as bigint), component
             ) as weakness_rank
         from components
         where component_score is not null
@@ -83,7 +86,8 @@ weakest_metric as (
             ranked.score_date,
             ranked.metric_name,
             row_number() over (
-                partition by ranked.account_id, ranked.score_date order by ranked.points_lost desc, ranked.metric_name
+                partition by ranked.account_id, ranked.score_date
+                order by cast(ranked.points_lost * 1000000 as bigint) desc, ranked.metric_name
             ) as drag_rank
         from ranked
         inner join weakest_component
@@ -91,7 +95,7 @@ weakest_metric as (
             ranked.account_id = weakest_component.account_id
             and ranked.score_date = weakest_component.score_date
             and ranked.component = weakest_component.component
-        where ranked.points_lost > 0
+        where ranked.points_lost > 0.000001
     ) as drags
     where drag_rank = 1
 ),
