@@ -27,6 +27,9 @@
 
 {#- Integers 0 .. 10^digits - 1 from cross-joined digits: portable, no generate_series. -#}
 {% macro integer_series(digits=4) -%}
+    {{ return(adapter.dispatch('integer_series')(digits)) }}
+{%- endmacro %}
+{% macro default__integer_series(digits) -%}
     select
         {%- for i in range(digits) %}
         {{ '+ ' if not loop.first }}d{{ i }}.n * {{ 10 ** i }}
@@ -36,6 +39,9 @@
         (select n from (values (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) as v (n)) as d{{ i }}
         {{- ',' if not loop.last }}
     {%- endfor %}
+{%- endmacro %}
+{% macro spark__integer_series(digits) -%}
+    select cast(id as int) as n from range({{ 10 ** digits }})
 {%- endmacro %}
 
 {#- A date plus a whole number of days, where the number is a column. -#}
@@ -54,6 +60,22 @@
     {{ dbt.datediff(start_date, end_date, 'day') }}
 {%- endmacro %}
 
+{#-
+    A metric value rounded to 9 decimals. Engines add float noise in different last bits
+    (40 on one, 40.00000000000001 on another); rounded, equal values tie in percentiles and
+    sit exactly on a threshold on every engine, so scores do not depend on the engine.
+-#}
+{% macro round_float_noise(expression) -%}
+    {{ return(adapter.dispatch('round_float_noise')(expression)) }}
+{%- endmacro %}
+{% macro default__round_float_noise(expression) -%}
+    round(cast({{ expression }} as {{ type_double() }}), 9)
+{%- endmacro %}
+{% macro postgres__round_float_noise(expression) -%}
+    {#- PostgreSQL rounds to n places only numerics -#}
+    cast(round(cast({{ expression }} as numeric), 9) as float8)
+{%- endmacro %}
+
 {#- Long form of wide metric columns: one row per key and column, nulls kept. -#}
 {% macro unpivot_columns(relation, key_columns, value_columns, name_column, value_column) -%}
     {{ return(adapter.dispatch('unpivot_columns')(relation, key_columns, value_columns, name_column, value_column)) }}
@@ -63,7 +85,7 @@
     select
         {{ key_columns | join(', ') }},
         cast('{{ column }}' as {{ dbt.type_string() }}) as {{ name_column }},
-        cast({{ column }} as {{ type_double() }}) as {{ value_column }}
+        {{ round_float_noise(column) }} as {{ value_column }}
     from {{ relation }}
     {{ 'union all' if not loop.last }}
     {%- endfor %}
@@ -78,7 +100,7 @@
         select
             {{ key_columns | join(', ') }},
             {%- for column in value_columns %}
-            cast({{ column }} as double) as {{ column }}{{ ',' if not loop.last }}
+            {{ round_float_noise(column) }} as {{ column }}{{ ',' if not loop.last }}
             {%- endfor %}
         from {{ relation }}
     ) unpivot include nulls (

@@ -33,7 +33,9 @@ resolved_daily as (
         account_id,
         cast(resolved_at as date) as score_date,
         count(*) as tickets_resolved,
-        sum({{ dbt.datediff('opened_at', 'resolved_at', 'minute') }}) / 60.0 as resolution_hours,
+        -- a double, not a decimal: Spark keeps only 6 decimals of a decimal division
+        cast(sum({{ dbt.datediff('opened_at', 'resolved_at', 'minute') }}) as {{ type_double() }})
+        / 60 as resolution_hours,
         sum(reopened_count) as reopens,
         count(csat_score) as csat_answers,
         sum(csat_score) as csat_total

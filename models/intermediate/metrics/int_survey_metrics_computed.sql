@@ -38,7 +38,7 @@ answers_in_window as (
         responses.score_0_100,
         power(
             0.5,
-            {{ days_between('responses.responded_date', 'account_days.score_date') }} / {{ half_life }} -- noqa: LT05
+            {{ days_between('responses.responded_date', 'account_days.score_date') }} / cast({{ half_life }} as {{ type_double() }}) -- noqa: LT05
         ) as recency_weight
     from account_days
     inner join responses

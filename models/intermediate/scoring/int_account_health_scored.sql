@@ -34,11 +34,16 @@ overall as (
         segment,
         sum(case when component_score is not null then component_weight else 0 end)
             as measured_component_weight,
-        sum(component_weight * component_score)
-        / nullif(sum(case when component_score is not null then component_weight end), 0)
-            as health_score,
+        -- rounded to 1e-9 so a score of exactly 40 is 40 on every engine, not 39.99999999999999
+        -- on one of them: bands and confidence compare these with thresholds
+        {{ round_float_noise(
+            'sum(component_weight * component_score)'
+            ~ ' / nullif(sum(case when component_score is not null then component_weight end), 0)'
+        ) }} as health_score,
         -- share of all configured weight that was measured
-        sum(component_weight * coalesce(component_coverage, 0)) / sum(component_weight) as coverage,
+        {{ round_float_noise(
+            'sum(component_weight * coalesce(component_coverage, 0)) / sum(component_weight)'
+        ) }} as coverage,
         max(case when component = 'engagement' then component_score end) as engagement_score,
         max(case when component = 'satisfaction' then component_score end) as satisfaction_score,
         max(case when component = 'experience' then component_score end) as experience_score,
