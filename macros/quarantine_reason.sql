@@ -1,10 +1,11 @@
 {#-
     The reason a raw row is quarantined, or null when it is accepted.
     `checks` is an ordered list of (condition, reason): the first true condition wins.
-    Among rows that pass every check, only the latest version of a key is accepted;
-    older copies are quarantined as 'duplicate'. Nothing is dropped.
+    Among rows that pass every check, the first row in `keep_order` is accepted (by default
+    the latest version of a key) and other copies are quarantined as 'duplicate'.
+    Nothing is dropped.
 -#}
-{% macro quarantine_reason(key, checks, latest_first='loaded_at desc') -%}
+{% macro quarantine_reason(key, checks, keep_order='loaded_at desc') -%}
     {%- set violation -%}
         case
         {%- for condition, reason in checks %}
@@ -16,7 +17,7 @@
         {{ violation }},
         case
             when row_number() over (
-                partition by {{ key }}, {{ violation }} order by {{ latest_first }}
+                partition by {{ key }}, {{ violation }} order by {{ keep_order }}
             ) > 1 then 'duplicate'
         end
     )

@@ -1,5 +1,16 @@
 -- Engagement metrics per account-day, from product use, web visits and content.
 {%- set features_window = metric_window('feature_breadth', 30) %}
+{%- set trend_window = metric_window('usage_trend', 30) %}
+{%- set history = [
+    features_window, 2 * trend_window, metric_window('active_user_ratio', 30),
+    metric_window('active_days', 30), metric_window('web_visits', 30),
+    metric_window('content_interactions', 90)
+] | max %}
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 account_days as (
@@ -8,36 +19,44 @@ account_days as (
         score_date,
         seats
     from {{ ref('int_account_days_enumerated') }}
+    where {{ since('score_date', history) }}
 ),
 
-events as (
-    select * from {{ ref('stg_product__product_events') }}
+usage_daily as (
+    select * from {{ ref('int_product_usage_daily') }}
+    where {{ since('activity_date', history) }}
+),
+
+feature_usage as (
+    select * from {{ ref('int_product_feature_usage_daily') }}
+    where {{ since('activity_date', history) }}
 ),
 
 web_visits as (
     select * from {{ ref('stg_web__web_visits') }}
+    where {{ since('occurred_at', history) }}
 ),
 
 content as (
     select * from {{ ref('stg_marketing__content_interactions') }}
+    where {{ since('occurred_at', history) }}
 ),
 
 events_daily as (
     select
         account_id,
-        cast(occurred_at as date) as score_date,
-        count(*) as events,
-        count(distinct user_id) as active_users
-    from events
-    group by account_id, cast(occurred_at as date)
+        activity_date as score_date,
+        events,
+        active_users
+    from usage_daily
 ),
 
 feature_days as (
-    select distinct
+    select
         account_id,
         event_type as item,
-        cast(occurred_at as date) as active_date
-    from events
+        activity_date as active_date
+    from feature_usage
 ),
 
 -- a feature stays "in use" until the trailing window passes its last use
@@ -105,8 +124,6 @@ daily as (
         and account_days.score_date = active_features.score_date
 ),
 
-{%- set trend_window = metric_window('usage_trend', 30) %}
-
 metrics as (
     select
         account_id,
@@ -126,6 +143,11 @@ metrics as (
         {{ trailing_rate('content_interactions', metric_window('content_interactions', 90)) }}
             as content_interactions
     from daily
+),
+
+final as (
+    select * from metrics
+    where {{ since('score_date') }}
 )
 
-select * from metrics
+select * from final

@@ -1,9 +1,15 @@
 -- Financial metrics per account-day: revenue, its change, renewal and payment behaviour.
 {%- set late_window = metric_window('avg_days_late', 180) %}
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 account_days as (
     select * from {{ ref('int_account_days_enumerated') }}
+    where {{ since('score_date', late_window) }}
 ),
 
 invoices as (
@@ -81,6 +87,11 @@ metrics as (
         1.0 * sum(days_late) {{ trailing_days(late_window) }}
         / nullif(sum(invoices_paid) {{ trailing_days(late_window) }}, 0) as avg_days_late
     from daily
+),
+
+final as (
+    select * from metrics
+    where {{ since('score_date') }}
 )
 
-select * from metrics
+select * from final

@@ -1,6 +1,11 @@
 -- Support metrics per account-day over trailing windows: volume, severity, speed, quality.
 {%- set window = metric_window('tickets_per_seat', 90) %}
 {%- set csat_window = metric_window('ticket_csat', 90) %}
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 account_days as (
@@ -9,6 +14,7 @@ account_days as (
         score_date,
         seats
     from {{ ref('int_account_days_enumerated') }}
+    where {{ since('score_date', [window, csat_window] | max) }}
 ),
 
 tickets as (
@@ -85,6 +91,11 @@ metrics as (
         1.0 * sum(csat_total) {{ trailing_days(csat_window) }}
         / nullif(sum(csat_answers) {{ trailing_days(csat_window) }}, 0) as ticket_csat
     from daily
+),
+
+final as (
+    select * from metrics
+    where {{ since('score_date') }}
 )
 
-select * from metrics
+select * from final

@@ -2,6 +2,11 @@
 -- recency-weighted: an answer's weight halves every `survey_half_life_days`.
 {%- set window = metric_window('nps', 180) %}
 {%- set half_life = setting('survey_half_life_days', 60) %}
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 account_days as (
@@ -9,6 +14,7 @@ account_days as (
         account_id,
         score_date
     from {{ ref('int_account_days_enumerated') }}
+    where {{ since('score_date') }}
 ),
 
 responses as (
@@ -25,6 +31,7 @@ responses as (
             when 'ces' then (score - 1) * 100.0 / 6
         end as score_0_100
     from {{ ref('stg_surveys__survey_responses') }}
+    where {{ since('responded_at', window) }}
 ),
 
 -- point in time: only answers given on or before the day, within the window

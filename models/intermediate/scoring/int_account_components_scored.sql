@@ -1,9 +1,15 @@
 -- One row per account, day and component: the weighted mean of its measured metrics.
 -- A metric that is not measured (N/A) gives its weight to the measured metrics of its component.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 metric_scores as (
     select * from {{ ref('int_account_metrics_normalised') }}
+    where {{ since('score_date') }}
 ),
 
 components as (

@@ -1,14 +1,21 @@
 -- Per account-day: the metrics that cost the most points, the biggest fallers of the last
 -- 7 days, the weakest component and the playbook action for it.
 {%- set top_n = setting('top_drivers', 3) | int %}
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 contributions as (
     select * from {{ ref('int_account_metric_contributions') }}
+    where {{ since('score_date') }}
 ),
 
 components as (
     select * from {{ ref('int_account_components_scored') }}
+    where {{ since('score_date') }}
 ),
 
 playbooks as (
@@ -66,7 +73,8 @@ weakest_component as (
             score_date,
             component,
             row_number() over (
-                partition by account_id, score_date order by cast(component_score * 1000000 as bigint), component
+                partition by account_id, score_date
+                order by cast(component_score * 1000000 as bigint), component
             ) as weakness_rank
         from components
         where component_score is not null

@@ -1,10 +1,16 @@
 -- What is published per account-day: the computed score, a valid CSM override in its
 -- place (the computed score kept beside it), and the trend vs 7 and 30 days earlier.
 {%- set flat = setting('trend_flat_points', 2) %}
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 health as (
     select * from {{ ref('int_account_health_scored') }}
+    where {{ since('score_date', 30) }}
 ),
 
 overrides as (
@@ -97,6 +103,11 @@ directed as (
             else 'flat'
         end as trend_30d
     from trended
+),
+
+final as (
+    select * from directed
+    where {{ since('score_date') }}
 )
 
-select * from directed -- noqa: AM04
+select * from final -- noqa: AM04

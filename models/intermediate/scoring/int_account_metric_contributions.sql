@@ -1,13 +1,20 @@
 -- Each metric's share of the overall score: effective weight x metric score. The
 -- contributions of an account-day sum to its score, and their changes to its change.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 metric_scores as (
     select * from {{ ref('int_account_metrics_normalised') }}
+    where {{ since('score_date', 30) }}
 ),
 
 component_scores as (
     select * from {{ ref('int_account_components_scored') }}
+    where {{ since('score_date', 30) }}
 ),
 
 component_weights as (
@@ -20,6 +27,7 @@ health as (
         score_date,
         measured_component_weight
     from {{ ref('int_account_health_scored') }}
+    where {{ since('score_date', 30) }}
 ),
 
 weighted as (
@@ -73,6 +81,11 @@ changes as (
             partition by account_id, metric_name order by score_date
         ) as contribution_change_30d
     from contributions
+),
+
+final as (
+    select * from changes
+    where {{ since('score_date') }}
 )
 
-select * from changes
+select * from final

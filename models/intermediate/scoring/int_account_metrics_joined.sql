@@ -1,4 +1,9 @@
 -- Every metric of an account-day side by side: one column per metric.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 account_days as (
@@ -7,22 +12,27 @@ account_days as (
         score_date,
         segment
     from {{ ref('int_account_days_enumerated') }}
+    where {{ since('score_date') }}
 ),
 
 engagement as (
     select * from {{ ref('int_engagement_metrics_computed') }}
+    where {{ since('score_date') }}
 ),
 
 surveys as (
     select * from {{ ref('int_survey_metrics_computed') }}
+    where {{ since('score_date') }}
 ),
 
 financial as (
     select * from {{ ref('int_financial_metrics_computed') }}
+    where {{ since('score_date') }}
 ),
 
 support as (
     select * from {{ ref('int_support_metrics_computed') }}
+    where {{ since('score_date') }}
 ),
 
 joined as (

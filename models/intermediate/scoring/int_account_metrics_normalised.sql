@@ -1,8 +1,14 @@
 -- Each metric's raw value mapped to 0-100 by the method its definition names.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 metric_values as (
     select * from {{ ref('int_account_metrics_unpivoted') }}
+    where {{ since('score_date') }}
 ),
 
 definitions as (

@@ -1,15 +1,15 @@
 -- One row per day from the first to the last day of product data: the scoring calendar.
 with
 
-events as (
-    select occurred_at from {{ ref('stg_product__product_events') }}
+usage_daily as (
+    select activity_date from {{ ref('int_product_usage_daily') }}
 ),
 
 bounds as (
     select
-        cast(min(occurred_at) as date) as first_day,
-        cast(max(occurred_at) as date) as last_day
-    from events
+        min(activity_date) as first_day,
+        max(activity_date) as last_day
+    from usage_daily
 ),
 
 day_offsets as (

@@ -4,10 +4,17 @@
 -- whole 90-day window lies inside the data; otherwise a churn seen so far is kept but "no
 -- churn" is unknown (null).
 {%- set horizon_days = 90 %}
+{#- a new day can label snapshots up to 90 days back: an incremental run rewrites those -#}
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 health as (
     select * from {{ ref('int_account_health_published') }}
+    where {{ since('score_date', horizon_days) }}
 ),
 
 subscriptions as (
@@ -16,6 +23,7 @@ subscriptions as (
 
 account_days as (
     select * from {{ ref('int_account_days_enumerated') }}
+    where {{ since('score_date', horizon_days) }}
 ),
 
 calendar as (
@@ -62,8 +70,8 @@ snapshots as (
     cross join data_bounds
     left join account_days
         on
-            health.account_id = account_days.account_id
-            and health.score_date = account_days.score_date
+        health.account_id = account_days.account_id
+        and health.score_date = account_days.score_date
 ),
 
 -- outcome events inside each snapshot's window [score_date, score_date + 90]
@@ -78,9 +86,9 @@ window_events as (
     from snapshots
     inner join period_outcomes
         on
-            snapshots.account_id = period_outcomes.account_id
-            and snapshots.score_date <= period_outcomes.outcome_date
-            and snapshots.outcome_window_end >= period_outcomes.outcome_date
+        snapshots.account_id = period_outcomes.account_id
+        and snapshots.score_date <= period_outcomes.outcome_date
+        and snapshots.outcome_window_end >= period_outcomes.outcome_date
     group by snapshots.account_id, snapshots.score_date
 ),
 
@@ -104,8 +112,8 @@ labelled as (
     from snapshots
     left join window_events
         on
-            snapshots.account_id = window_events.account_id
-            and snapshots.score_date = window_events.score_date
+        snapshots.account_id = window_events.account_id
+        and snapshots.score_date = window_events.score_date
 ),
 
 final as (

@@ -2,18 +2,21 @@
 with
 
 quarantined as (
-    select source_table, count(*) as quarantined_rows
+    select
+        source_table,
+        count(*) as quarantined_rows
     from {{ ref('fct_quarantined_rows') }}
     group by source_table
 ),
 
 counts as (
     {%- for staged in staged_sources() %}
-    select
-        '{{ staged.source }}.{{ staged.table }}' as source_table,
-        (select count(*) from {{ source(staged.source, staged.table) }}) as raw_rows,
-        (select count(*) from {{ ref('stg_' ~ staged.source ~ '__' ~ staged.table) }}) as accepted_rows
-    {{ 'union all' if not loop.last }}
+        select
+            '{{ staged.source }}.{{ staged.table }}' as source_table,
+            (select count(*) from {{ source(staged.source, staged.table) }}) as raw_rows,
+            (select count(*) from {{ ref('stg_' ~ staged.source ~ '__' ~ staged.table) }})
+                as accepted_rows
+        {{ 'union all' if not loop.last }}
     {%- endfor %}
 ),
 

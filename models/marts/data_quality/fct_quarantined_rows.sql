@@ -2,23 +2,24 @@
 with
 
 {% for staged in staged_sources() -%}
-{{ staged.table }}_quarantined as (
-    select
-        '{{ staged.source }}.{{ staged.table }}' as source_table,
-        cast(screened.{{ staged.key }} as {{ dbt.type_string() }}) as record_key,
-        cast(screened.account_id as {{ dbt.type_string() }}) as account_id,
-        screened.quarantine_reason,
-        screened.loaded_at,
-        {{ row_to_json_text('screened') }} as record_json
-    from {{ ref(base_model_name(staged)) }} as screened
-    where screened.quarantine_reason is not null
-),
+    {{ staged.table }}_quarantined as (
+        select
+            '{{ staged.source }}.{{ staged.table }}' as source_table,
+            cast({{ staged.key }} as {{ dbt.type_string() }}) as record_key,
+            cast(account_id as {{ dbt.type_string() }}) as account_id,
+            quarantine_reason,
+            loaded_at,
+            {{ row_to_json_text('screened') }} as record_json
+        -- the alias names the whole row for row_to_json_text
+        from {{ ref(base_model_name(staged)) }} as screened -- noqa: AL05
+        where quarantine_reason is not null
+    ),
 
 {% endfor -%}
 unioned as (
     {%- for staged in staged_sources() %}
-    select * from {{ staged.table }}_quarantined
-    {{ 'union all' if not loop.last }}
+        select * from {{ staged.table }}_quarantined
+        {{ 'union all' if not loop.last }}
     {%- endfor %}
 ),
 

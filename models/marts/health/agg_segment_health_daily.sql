@@ -1,7 +1,13 @@
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 health as (
     select * from {{ ref('fct_account_health_daily') }}
+    where {{ since('score_date') }}
 ),
 
 account_days as (
@@ -10,6 +16,7 @@ account_days as (
         score_date,
         arr_usd
     from {{ ref('int_account_days_enumerated') }}
+    where {{ since('score_date') }}
 ),
 
 joined as (

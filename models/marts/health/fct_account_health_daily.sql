@@ -1,11 +1,18 @@
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 published as (
     select * from {{ ref('int_account_health_published') }}
+    where {{ since('score_date') }}
 ),
 
 drivers as (
     select * from {{ ref('int_account_drivers_ranked') }}
+    where {{ since('score_date') }}
 ),
 
 final as (

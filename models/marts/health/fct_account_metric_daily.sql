@@ -1,7 +1,13 @@
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 contributions as (
     select * from {{ ref('int_account_metric_contributions') }}
+    where {{ since('score_date') }}
 ),
 
 final as (

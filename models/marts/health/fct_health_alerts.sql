@@ -31,7 +31,9 @@ alerts as (
         flagged.score_date as alert_date,
         flagged.segment,
         case
-            when flagged.is_band_downgrade and flagged.is_sharp_drop then 'band_downgrade_and_sharp_drop'
+            when
+                flagged.is_band_downgrade and flagged.is_sharp_drop
+                then 'band_downgrade_and_sharp_drop'
             when flagged.is_band_downgrade then 'band_downgrade'
             else 'sharp_drop'
         end as alert_type,

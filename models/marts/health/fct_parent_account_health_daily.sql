@@ -1,13 +1,24 @@
 -- Parent accounts roll up their children's published scores, weighted by ARR.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 health as (
     select * from {{ ref('fct_account_health_daily') }}
+    where {{ since('score_date') }}
 ),
 
 account_days as (
-    select account_id, score_date, parent_account_id, arr_usd
+    select
+        account_id,
+        score_date,
+        parent_account_id,
+        arr_usd
     from {{ ref('int_account_days_enumerated') }}
+    where {{ since('score_date') }}
 ),
 
 bands as (
@@ -15,7 +26,10 @@ bands as (
 ),
 
 accounts as (
-    select account_id, plan_tier from {{ ref('stg_crm__accounts') }}
+    select
+        account_id,
+        plan_tier
+    from {{ ref('stg_crm__accounts') }}
 ),
 
 children as (

@@ -1,11 +1,30 @@
+-- Events are immutable and the largest table: screened incrementally, batch by batch of
+-- `_loaded_at`. The first delivery of an event id is kept; re-deliveries are duplicates.
+{{ config(materialized=incremental_or_table(), incremental_strategy='append') }}
 with
 
 source as (
     select * from {{ source('product', 'product_events') }}
+    {% if is_incremental() %}
+        where _loaded_at > (select max(loaded_at) from {{ this }})
+    {% endif %}
 ),
 
 accounts as (
     select account_id from {{ ref('stg_crm__accounts') }}
+),
+
+already_accepted as (
+    {% if is_incremental() %}
+        -- probe with the new batch's ids: the big table is scanned, never hashed
+        select event_id from {{ this }}
+        where
+            quarantine_reason is null
+            and event_id in (select cast(event_id as {{ dbt.type_bigint() }}) from source)
+    {% else %}
+        select cast(null as {{ dbt.type_bigint() }}) as event_id
+        where false
+    {% endif %}
 ),
 
 renamed as (
@@ -30,9 +49,11 @@ screened as (
              'null_key'),
             ('accounts.account_id is null', 'orphan_account'),
             ('renamed.occurred_at > ' ~ load_cutoff(), 'future_timestamp'),
-        ]) }} as quarantine_reason
+            ('already_accepted.event_id is not null', 'duplicate'),
+        ], keep_order='renamed.loaded_at asc') }} as quarantine_reason
     from renamed
     left join accounts on renamed.account_id = accounts.account_id
+    left join already_accepted on renamed.event_id = already_accepted.event_id
 )
 
 select * from screened

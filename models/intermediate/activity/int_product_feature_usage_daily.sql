@@ -1,0 +1,28 @@
+-- Events per account, day and feature (event type), for feature-breadth windows.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='delete+insert',
+    unique_key='activity_date'
+) }}
+with
+
+events as (
+    select
+        account_id,
+        event_type,
+        occurred_at
+    from {{ ref('stg_product__product_events') }}
+    where {{ since('occurred_at', this_date_column='activity_date') }}
+),
+
+daily as (
+    select
+        account_id,
+        cast(occurred_at as date) as activity_date,
+        event_type,
+        count(*) as events
+    from events
+    group by account_id, cast(occurred_at as date), event_type
+)
+
+select * from daily
