@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from chw.generate import generate
+from chw.portability import Comparison
 from chw.settings import PROJECT_DIR, Paths
 
 END_DATE = date(2026, 6, 30)
@@ -86,3 +87,30 @@ def published_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 @pytest.fixture
 def workspace_factory(tmp_path: Path) -> Callable[..., Workspace]:
     return lambda **kwargs: make_workspace(tmp_path / "ws", **kwargs)
+
+
+# Metric values and scores are rounded to 1e-9 (macro round_float_noise), so equal values stay
+# equal on every engine; a value halfway between two 1e-9 steps may round either way.
+ENGINE_TOLERANCE = 1e-6
+
+
+@pytest.fixture(scope="session")
+def portability_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small data set every engine builds from."""
+    raw_dir = tmp_path_factory.mktemp("portability") / "raw"
+    generate(raw_dir, accounts=60, days=200, seed=7, end_date=END_DATE)
+    return raw_dir
+
+
+def assert_engines_agree(result: Comparison, engine: str, seconds: dict[str, float]) -> None:
+    """Same account-days, same bands and nulls, scores within ENGINE_TOLERANCE."""
+    print(
+        f"\nscores compared: {result.rows:,} account-days; largest |score diff| "
+        f"{result.max_score_diff:.3g} at {result.worst_key}; dbt build seconds: "
+        + ", ".join(f"{name} {value:.1f}" for name, value in seconds.items())
+    )
+    assert result.rows > 0
+    assert not result.missing and not result.extra, (result.missing[:5], result.extra[:5])
+    assert not result.null_mismatches, result.null_mismatches[:5]
+    assert not result.band_mismatches, result.band_mismatches[:5]
+    assert result.max_score_diff <= ENGINE_TOLERANCE, engine

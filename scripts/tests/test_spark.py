@@ -6,12 +6,11 @@ Run it with `make test-spark` (= `pytest -m spark scripts/tests/test_spark.py`).
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import assert_engines_agree
 
-from chw.generate import generate
 from chw.portability import (
     compare_scores,
     dbt_build,
@@ -23,19 +22,11 @@ from chw.portability import (
 
 pytestmark = pytest.mark.spark
 
-TOLERANCE = 1e-6
 
-
-@pytest.fixture(scope="module")
-def raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    raw_dir = tmp_path_factory.mktemp("portability") / "raw"
-    generate(raw_dir, accounts=60, days=200, seed=7, end_date=date(2026, 6, 30))
-    return raw_dir
-
-
-def test_spark_scores_match_duckdb(raw: Path, tmp_path: Path) -> None:
+def test_spark_scores_match_duckdb(portability_raw: Path, tmp_path: Path) -> None:
     pytest.importorskip("pyspark", reason="pip install -r requirements-spark.txt")
     pytest.importorskip("dbt.adapters.spark", reason="pip install -r requirements-spark.txt")
+    raw = portability_raw
     duckdb_dir, spark_dir = tmp_path / "duckdb", tmp_path / "spark"
     duckdb_seconds = dbt_build("duckdb", dbt_env(raw, duckdb_dir), duckdb_dir)
     reference = scores_duckdb(duckdb_dir / "build.duckdb")
@@ -48,13 +39,4 @@ def test_spark_scores_match_duckdb(raw: Path, tmp_path: Path) -> None:
     scores = scores_spark_warehouse(spark_dir / "spark-warehouse")
 
     result = compare_scores(reference, scores)
-    print(
-        f"\nscores compared: {result.rows:,} account-days; largest |score diff| "
-        f"{result.max_score_diff:.3g} at {result.worst_key}; dbt build seconds: "
-        f"duckdb {duckdb_seconds:.1f}, spark {spark_seconds:.1f}"
-    )
-    assert result.rows > 0
-    assert not result.missing and not result.extra, (result.missing[:5], result.extra[:5])
-    assert not result.null_mismatches, result.null_mismatches[:5]
-    assert not result.band_mismatches, result.band_mismatches[:5]
-    assert result.max_score_diff <= TOLERANCE
+    assert_engines_agree(result, "spark", {"duckdb": duckdb_seconds, "spark": spark_seconds})
