@@ -131,7 +131,7 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
         "cores": os.cpu_count(),
         "events": duckdb.sql(
             f"select count(*) from read_parquet('{raw / 'product_events.parquet'}')"
-        ).fetchone()[0],
+        ).fetchall()[0][0],
         "steps": [asdict(m) for m in steps],
         "full_over_floor": round(by_step["full"].seconds / by_step["floor"].seconds, 2),
         "incremental_over_full": round(by_step["incremental"].seconds / by_step["full"].seconds, 4),

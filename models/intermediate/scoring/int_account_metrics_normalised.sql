@@ -32,10 +32,11 @@ defined as (
     inner join definitions on metric_values.metric_name = definitions.metric_name
 ),
 
+-- percentile within segment and day, among accounts where the metric is measured;
+-- ranked only for the metrics that use it (the window is the costly part at scale)
 ranked as (
     select
         *,
-        -- percentile within segment and day, among accounts where the metric is measured
         percent_rank() over (
             partition by segment, score_date, metric_name, raw_value is null order by raw_value
         ) as segment_percentile,
@@ -43,6 +44,14 @@ ranked as (
             partition by segment, score_date, metric_name, raw_value is null
         ) as segment_peers
     from defined
+    where normalisation = 'percentile'
+    union all
+    select
+        *,
+        cast(null as {{ type_double() }}) as segment_percentile,
+        cast(null as {{ dbt.type_bigint() }}) as segment_peers
+    from defined
+    where normalisation != 'percentile'
 ),
 
 scored as (
