@@ -986,3 +986,26 @@ def _signal_markdown(result: dict[str, Any]) -> list[str]:
             ],
         )
     return lines
+
+
+def dashboard_summary(result: dict[str, Any]) -> dict[str, Any]:
+    """The few calibration figures the dashboard shows, from a calibrate() result."""
+    discrimination = result.get("discrimination", {})
+    score = discrimination.get("published_score", {})
+    latent = discrimination.get("latent_health") or {}
+    return {
+        "auc": score.get("auc"),
+        "auc_ci": [score.get("ci_low"), score.get("ci_high")],
+        "latent_auc": latent.get("auc"),
+        "band_lift": result.get("bands", []),
+        "deciles": [
+            {
+                "decile": d["decile"],
+                "mean_score": d["mean_score"],
+                "snapshots": d["snapshots"],
+                "churn_rate": d["churn_rate"],
+                "lift": d["lift"],
+            }
+            for d in result.get("deciles", [])
+        ],
+    }

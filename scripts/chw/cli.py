@@ -263,7 +263,9 @@ def dashboard() -> None:
     if calibration_file.exists():
         import json
 
-        calibration = json.loads(calibration_file.read_text())
+        from chw.calibrate import dashboard_summary
+
+        calibration = dashboard_summary(json.loads(calibration_file.read_text()))
     with step("writing dashboard"):
         index = write_dashboard(
             paths.published_db, paths.dashboard_dir, quality=quality, calibration=calibration
@@ -290,7 +292,11 @@ def calibrate(
         result = run_calibrate(
             paths.published_db, paths.calibration_dir, truth_dir=truth, seed=seed
         )
-    console.print(f"score AUC for 90-day churn: {result.get('auc', float('nan')):.3f}")
+    score = result["discrimination"]["published_score"]
+    console.print(
+        f"score AUC for 90-day churn: {score['auc']:.3f} "
+        f"(95% CI {score['ci_low']:.3f}-{score['ci_high']:.3f})"
+    )
     console.print(f"report: {paths.calibration_dir / 'calibration.md'}")
 
 

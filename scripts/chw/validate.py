@@ -97,10 +97,9 @@ def validate_layer(
     """Run every suite of gx/<layer>/ (plus `extra` suites) on `con`."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
-
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)  # no temp-dir chatter
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)  # no INFO chatter in logs
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     report = ValidationReport(layer=layer)
