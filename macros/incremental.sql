@@ -4,11 +4,6 @@
     Models with trailing windows read `history_days` more of their inputs than they write.
 -#}
 
-{#- Spark's session tables support no delete+insert: there, these models are plain tables. -#}
-{% macro incremental_or_table() -%}
-    {{ return('table' if target.type == 'spark' else 'incremental') }}
-{%- endmacro %}
-
 {#- The first day an incremental run (re)writes, minus `history_days` to read before it. -#}
 {% macro recompute_from(history_days=0, this_date_column='score_date') -%}
     {{ add_days(

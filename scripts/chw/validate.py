@@ -40,13 +40,6 @@ class ValidationReport:
     def errors(self) -> list[CheckResult]:
         return [r for r in self.results if not r.success and r.severity == "error"]
 
-    @property
-    def warnings(self) -> list[CheckResult]:
-        return [r for r in self.results if not r.success and r.severity != "error"]
-
-    def to_json(self) -> list[dict[str, object]]:
-        return [r.__dict__ for r in self.results]
-
 
 def _observed(result) -> str:  # type: ignore[no-untyped-def]
     details = result.result or {}

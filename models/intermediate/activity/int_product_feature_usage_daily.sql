@@ -1,9 +1,4 @@
 -- Events per account, day and feature (event type), for feature-breadth windows.
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='activity_date'
-) }}
 with
 
 events as (

@@ -1,10 +1,5 @@
 -- Product use per account and day: the only model that reads every accepted event, and
 -- incrementally only the recent ones.
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='activity_date'
-) }}
 with
 
 events as (

@@ -6,11 +6,6 @@
     metric_window('active_days', 30), metric_window('web_visits', 30),
     metric_window('content_interactions', 90)
 ] | max %}
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 account_days as (

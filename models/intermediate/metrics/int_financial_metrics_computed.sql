@@ -1,10 +1,5 @@
 -- Financial metrics per account-day: revenue, its change, renewal and payment behaviour.
 {%- set late_window = metric_window('avg_days_late', 180) %}
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 account_days as (

@@ -1,11 +1,6 @@
 -- Support metrics per account-day over trailing windows: volume, severity, speed, quality.
 {%- set window = metric_window('tickets_per_seat', 90) %}
 {%- set csat_window = metric_window('ticket_csat', 90) %}
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 account_days as (

@@ -2,11 +2,6 @@
 -- recency-weighted: an answer's weight halves every `survey_half_life_days`.
 {%- set window = metric_window('nps', 180) %}
 {%- set half_life = setting('survey_half_life_days', 60) %}
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 account_days as (

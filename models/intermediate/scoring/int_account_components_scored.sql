@@ -1,10 +1,5 @@
 -- One row per account, day and component: the weighted mean of its measured metrics.
 -- A metric that is not measured (N/A) gives its weight to the measured metrics of its component.
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 metric_scores as (

@@ -1,11 +1,6 @@
 -- Per account-day: the metrics that cost the most points, the biggest fallers of the last
 -- 7 days, the weakest component and the playbook action for it.
 {%- set top_n = setting('top_drivers', 3) | int %}
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 contributions as (

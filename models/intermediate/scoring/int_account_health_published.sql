@@ -1,11 +1,6 @@
 -- What is published per account-day: the computed score, a valid CSM override in its
 -- place (the computed score kept beside it), and the trend vs 7 and 30 days earlier.
 {%- set flat = setting('trend_flat_points', 2) %}
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 health as (

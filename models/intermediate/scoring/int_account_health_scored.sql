@@ -2,11 +2,6 @@
 -- weight shared over the measured ones; coverage, confidence and band beside it.
 {%- set high = setting('confidence_high_coverage', 0.8) %}
 {%- set medium = setting('confidence_medium_coverage', 0.5) %}
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 component_scores as (

@@ -1,10 +1,5 @@
 -- Each metric's share of the overall score: effective weight x metric score. The
 -- contributions of an account-day sum to its score, and their changes to its change.
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 metric_scores as (

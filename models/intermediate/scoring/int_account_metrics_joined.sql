@@ -1,9 +1,4 @@
 -- Every metric of an account-day side by side: one column per metric.
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 account_days as (

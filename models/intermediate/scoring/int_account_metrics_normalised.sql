@@ -1,9 +1,4 @@
 -- Each metric's raw value mapped to 0-100 by the method its definition names.
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 metric_values as (

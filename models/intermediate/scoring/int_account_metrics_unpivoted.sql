@@ -11,11 +11,6 @@
     {#- before the wide model exists (parse, lint) -#}
     {%- do metric_columns.append('active_user_ratio') %}
 {%- endif %}
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 metrics_wide as (

@@ -4,12 +4,7 @@
 -- whole 90-day window lies inside the data; otherwise a churn seen so far is kept but "no
 -- churn" is unknown (null).
 {%- set horizon_days = 90 %}
-{#- a new day can label snapshots up to 90 days back: an incremental run rewrites those -#}
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
+{#- a new day can label snapshots up to 90 days back: an incremental run rewrites those #}
 with
 
 health as (

@@ -1,3 +1,5 @@
+-- Current state of every account: small, rebuilt each run.
+{{ config(materialized='table') }}
 with
 
 accounts as (

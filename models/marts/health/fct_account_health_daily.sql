@@ -1,8 +1,3 @@
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 published as (

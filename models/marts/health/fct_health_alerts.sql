@@ -1,4 +1,6 @@
 -- Band downgrades (vs 7 days earlier) and sharp 7-day drops, with what drove them.
+-- Small, so rebuilt each run: a day whose alert vanished (late data) must vanish too.
+{{ config(materialized='table') }}
 {%- set drop_points = setting('alert_drop_points', 10) %}
 with
 

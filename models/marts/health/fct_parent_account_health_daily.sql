@@ -1,9 +1,4 @@
 -- Parent accounts roll up their children's published scores, weighted by ARR.
-{{ config(
-    materialized=incremental_or_table(),
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 health as (
