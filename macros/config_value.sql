@@ -3,18 +3,22 @@
     thresholds come from reviewed CSVs. Before the seed exists (parse, lint) the
     default is used; `dbt build` loads seeds before the models that need them.
 -#}
-{% macro _seed_lookup(seed_name, key_column, key, value_column, default) -%}
+{#- The built seed's relation, or none before it exists (parse, lint). -#}
+{% macro _seed_relation(seed_name) -%}
     {#- ref first, so dbt records the dependency at parse time -#}
     {%- set seed = ref(seed_name) -%}
-    {%- if not execute -%}{{ return(default) }}{%- endif -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
     {%- if seed.schema is none -%}
         {#- in a unit test ref() names the fixture CTE: read the built seed (seeds: +schema) -#}
-        {%- set relation = adapter.get_relation(
+        {{ return(adapter.get_relation(
             target.database, generate_schema_name('scoring_config', none) | trim, seed_name
-        ) -%}
-    {%- else -%}
-        {%- set relation = adapter.get_relation(seed.database, seed.schema, seed.identifier) -%}
+        )) }}
     {%- endif -%}
+    {{ return(adapter.get_relation(seed.database, seed.schema, seed.identifier)) }}
+{%- endmacro %}
+
+{% macro _seed_lookup(seed_name, key_column, key, value_column, default) -%}
+    {%- set relation = _seed_relation(seed_name) -%}
     {%- if relation is none -%}{{ return(default) }}{%- endif -%}
     {%- set result = run_query(
         "select " ~ value_column ~ " from " ~ relation ~ " where " ~ key_column ~ " = '" ~ key ~ "'"
@@ -29,4 +33,47 @@
 
 {% macro metric_window(metric_name, default) -%}
     {{ return(_seed_lookup('scoring_metrics', 'metric_name', metric_name, 'window_days', default) | int) }}
+{%- endmacro %}
+
+{#-
+    The scoring metrics as the SQL is built: one dict per row of the scoring_metrics seed,
+    ordered by component and metric. Scoring is wide (a column per metric), so the metric list,
+    methods, bounds and weights shape the SQL; a changed seed changes the compiled models.
+    Before the seed exists (parse, lint) one placeholder metric stands in.
+-#}
+{% macro scoring_metric_definitions() -%}
+    {%- set relation = _seed_relation('scoring_metrics') -%}
+    {%- if relation is none -%}
+        {{ return([{
+            'metric_name': 'active_user_ratio', 'component': 'engagement', 'direction': 'higher',
+            'normalisation': 'absolute', 'lower_bound': 0, 'upper_bound': 1, 'weight': 1,
+        }]) }}
+    {%- endif -%}
+    {%- set result = run_query(
+        "select metric_name, component, direction, normalisation, lower_bound, upper_bound, weight"
+        ~ " from " ~ relation ~ " order by component, metric_name"
+    ) -%}
+    {%- set definitions = [] -%}
+    {%- for row in result.rows -%}
+        {%- do definitions.append({
+            'metric_name': row[0], 'component': row[1], 'direction': row[2],
+            'normalisation': row[3], 'lower_bound': row[4], 'upper_bound': row[5],
+            'weight': row[6],
+        }) -%}
+    {%- endfor -%}
+    {{ return(definitions) }}
+{%- endmacro %}
+
+{#- The components of the scoring metrics, in order. -#}
+{% macro scoring_components() -%}
+    {%- set components = [] -%}
+    {%- for metric in scoring_metric_definitions() if metric.component not in components -%}
+        {%- do components.append(metric.component) -%}
+    {%- endfor -%}
+    {{ return(components) }}
+{%- endmacro %}
+
+{#- A seed number as an 8-byte float literal on every engine. -#}
+{% macro float_literal(value) -%}
+    cast({{ value }} as {{ type_double() }})
 {%- endmacro %}

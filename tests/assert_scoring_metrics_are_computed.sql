@@ -1,6 +1,14 @@
--- Every metric defined in the scoring_metrics seed is computed, and every computed metric is
--- defined: a metric in one but not the other is either never scored or scored without a
--- definition.
+-- Every metric defined in the scoring_metrics seed is computed (a column of
+-- int_account_metrics_joined), and every computed metric is defined: a metric in one but not
+-- the other is either never scored or scored without a definition.
+{%- set keys = ['account_id', 'score_date', 'segment'] %}
+{%- set joined = ref('int_account_metrics_joined') %}
+{%- set computed_names = [] %}
+{%- if execute %}
+    {%- for column in adapter.get_columns_in_relation(joined) if column.name | lower not in keys %}
+        {%- do computed_names.append(column.name | lower) %}
+    {%- endfor %}
+{%- endif %}
 with
 
 defined as (
@@ -8,7 +16,12 @@ defined as (
 ),
 
 computed as (
-    select distinct metric_name from {{ ref('int_account_metrics_unpivoted') }}
+    {%- for name in computed_names %}
+        select cast('{{ name }}' as {{ dbt.type_string() }}) as metric_name
+        union all
+    {%- endfor %}
+    select cast(null as {{ dbt.type_string() }}) as metric_name
+    where false
 ),
 
 compared as (

@@ -1,57 +1,86 @@
--- The overall score per account-day: components weighted per segment, a missing component's
--- weight shared over the measured ones; coverage, confidence and band beside it.
+-- The score per account-day. Within a component, the measured metrics' weighted mean (an
+-- unmeasured metric's weight goes to the measured ones); overall, the components weighted
+-- per segment (an unmeasured component's weight goes to the measured ones). Coverage,
+-- confidence and band beside it.
+{%- set metrics = scoring_metric_definitions() %}
+{%- set components = scoring_components() %}
 {%- set high = setting('confidence_high_coverage', 0.8) %}
 {%- set medium = setting('confidence_medium_coverage', 0.5) %}
+{%- set measured_components, weighted_scores, weighted_coverages, weights = [], [], [], [] %}
+{%- for component in components %}
+    {%- do measured_components.append(
+        'case when ' ~ component ~ '_score is not null then ' ~ component ~ '_weight else 0 end'
+    ) %}
+    {%- do weighted_scores.append(
+        'coalesce(' ~ component ~ '_weight * ' ~ component ~ '_score, 0)'
+    ) %}
+    {%- do weighted_coverages.append(component ~ '_weight * ' ~ component ~ '_coverage') %}
+    {%- do weights.append(component ~ '_weight') %}
+{%- endfor %}
 with
 
-component_scores as (
-    select * from {{ ref('int_account_components_scored') }}
+metric_scores as (
+    select * from {{ ref('int_account_metrics_normalised') }}
     where {{ since('score_date') }}
 ),
 
 component_weights as (
-    select * from {{ ref('scoring_component_weights') }}
+    {{ component_weights_by_segment() }}
 ),
 
 bands as (
     select * from {{ ref('scoring_bands') }}
 ),
 
+components as (
+    select
+        account_id,
+        score_date,
+        {%- for component in components %}
+            {%- set members = metrics | selectattr('component', 'equalto', component) | list %}
+            {%- set measured, weighted = [], [] %}
+            {%- for metric in members %}
+                {%- set weight = float_literal(metric.weight) %}
+                {%- set score = metric.metric_name ~ '_score' %}
+                {%- do measured.append(
+                    'case when ' ~ score ~ ' is not null then ' ~ weight ~ ' else 0 end'
+                ) %}
+                {%- do weighted.append('coalesce(' ~ weight ~ ' * ' ~ score ~ ', 0)') %}
+            {%- endfor %}
+            {{ measured | join(' + ') }} as {{ component }}_measured_weight,
+            ({{ measured | join(' + ') }})
+            / {{ float_literal(members | sum(attribute='weight')) }} as {{ component }}_coverage,
+            ({{ weighted | join(' + ') }})
+            / nullif({{ measured | join(' + ') }}, 0) as {{ component }}_score,
+        {%- endfor %}
+        segment
+    from metric_scores
+),
+
 weighted as (
     select
-        component_scores.*,
-        component_weights.weight as component_weight
-    from component_scores
-    inner join component_weights
-        on
-        component_scores.segment = component_weights.segment
-        and component_scores.component = component_weights.component
+        components.*,
+        {%- for component in components %}
+            component_weights.{{ component }}_weight,
+        {%- endfor %}
+        {{ measured_components | join(' + ') }} as measured_component_weight
+    from components
+    inner join component_weights on components.segment = component_weights.segment
 ),
 
 overall as (
     select
-        account_id,
-        score_date,
-        segment,
-        sum(case when component_score is not null then component_weight else 0 end)
-            as measured_component_weight,
+        *,
         -- rounded to 1e-9 so a score of exactly 40 is 40 on every engine, not 39.99999999999999
         -- on one of them: bands and confidence compare these with thresholds
         {{ round_float_noise(
-            'sum(component_weight * component_score)'
-            ~ ' / nullif(sum(case when component_score is not null then component_weight end), 0)'
+            '(' ~ weighted_scores | join(' + ') ~ ') / nullif(measured_component_weight, 0)'
         ) }} as health_score,
         -- share of all configured weight that was measured
         {{ round_float_noise(
-            'sum(component_weight * coalesce(component_coverage, 0)) / sum(component_weight)'
-        ) }} as coverage,
-        max(case when component = 'engagement' then component_score end) as engagement_score,
-        max(case when component = 'satisfaction' then component_score end) as satisfaction_score,
-        max(case when component = 'experience' then component_score end) as experience_score,
-        max(case when component = 'financial' then component_score end) as financial_score,
-        max(case when component = 'support' then component_score end) as support_score
+            '(' ~ weighted_coverages | join(' + ') ~ ') / (' ~ weights | join(' + ') ~ ')'
+        ) }} as coverage
     from weighted
-    group by account_id, score_date, segment
 ),
 
 banded as (

@@ -1,5 +1,9 @@
--- Each metric's share of the overall score: effective weight x metric score. The
--- contributions of an account-day sum to its score, and their changes to its change.
+-- Each metric's share of the overall score, one row per account-day and a column set per
+-- metric: effective weight (component share x metric share of the measured weight) x score.
+-- The contributions of an account-day sum to its score, and their changes to its change.
+-- Raw values, scores and component scores ride along, so drivers and the long fact read
+-- this one table (joining two wide tables costs more than carrying the columns).
+{%- set metrics = scoring_metric_definitions() %}
 with
 
 metric_scores as (
@@ -7,50 +11,31 @@ metric_scores as (
     where {{ since('score_date', 30) }}
 ),
 
-component_scores as (
-    select * from {{ ref('int_account_components_scored') }}
-    where {{ since('score_date', 30) }}
-),
-
-component_weights as (
-    select * from {{ ref('scoring_component_weights') }}
-),
-
 health as (
-    select
-        account_id,
-        score_date,
-        measured_component_weight
-    from {{ ref('int_account_health_scored') }}
+    select * from {{ ref('int_account_health_scored') }}
     where {{ since('score_date', 30) }}
 ),
 
 weighted as (
     select
         metric_scores.account_id,
-        metric_scores.score_date,
-        metric_scores.segment,
-        metric_scores.metric_name,
-        metric_scores.component,
-        metric_scores.metric_weight,
-        metric_scores.raw_value,
-        metric_scores.metric_score,
-        case
-            when metric_scores.metric_score is null then 0.0
-            else
-                (component_weights.weight / health.measured_component_weight)
-                * (metric_scores.metric_weight / component_scores.measured_weight)
-        end as effective_weight
+        {%- for component in scoring_components() %}
+            health.{{ component }}_score,
+        {%- endfor %}
+        {%- for metric in metrics %}
+            {%- set name = metric.metric_name %}
+            metric_scores.{{ name }},
+            metric_scores.{{ name }}_score,
+            case
+                when metric_scores.{{ name }}_score is null then 0.0
+                else
+                    (health.{{ metric.component }}_weight / health.measured_component_weight)
+                    * {{ float_literal(metric.weight) }}
+                    / health.{{ metric.component }}_measured_weight
+            end as {{ name }}_effective_weight,
+        {%- endfor %}
+        metric_scores.score_date
     from metric_scores
-    inner join component_scores
-        on
-        metric_scores.account_id = component_scores.account_id
-        and metric_scores.score_date = component_scores.score_date
-        and metric_scores.component = component_scores.component
-    inner join component_weights
-        on
-        metric_scores.segment = component_weights.segment
-        and metric_scores.component = component_weights.component
     inner join health
         on
         metric_scores.account_id = health.account_id
@@ -59,23 +44,29 @@ weighted as (
 
 contributions as (
     select
-        *,
-        effective_weight * coalesce(metric_score, 0) as contribution,
-        -- points the metric costs the score: how far it is from a perfect 100
-        effective_weight * (100 - coalesce(metric_score, 100)) as points_lost
+        {%- for metric in metrics %}
+            {%- set name = metric.metric_name %}
+            {{ name }}_effective_weight * coalesce({{ name }}_score, 0) as {{ name }}_contribution,
+            -- points the metric costs the score: how far it is from a perfect 100
+            {{ name }}_effective_weight
+            * (100 - coalesce({{ name }}_score, 100)) as {{ name }}_points_lost,
+        {%- endfor %}
+        *
     from weighted
 ),
 
 changes as (
     select
-        *,
-        contribution - lag(contribution, 7) over (
-            partition by account_id, metric_name order by score_date
-        ) as contribution_change_7d,
-        contribution - lag(contribution, 30) over (
-            partition by account_id, metric_name order by score_date
-        ) as contribution_change_30d
+        {%- for metric in metrics %}
+            {%- set name = metric.metric_name %}
+            {{ name }}_contribution - lag({{ name }}_contribution, 7) over by_day
+                as {{ name }}_contribution_change_7d,
+            {{ name }}_contribution - lag({{ name }}_contribution, 30) over by_day
+                as {{ name }}_contribution_change_30d,
+        {%- endfor %}
+        *
     from contributions
+    window by_day as (partition by account_id order by score_date)
 ),
 
 final as (

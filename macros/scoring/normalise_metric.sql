@@ -1,0 +1,38 @@
+{#-
+    A metric's raw value mapped to 0-100 by the method its scoring_metrics row names
+    (null stays null: not measured):
+    - absolute: linear between the bounds, clamped;
+    - thresholds: 100 beyond the good bound, 0 beyond the bad one, 50 between;
+    - percentile: rank among the segment's measured accounts that day (a lone peer scores 50).
+-#}
+{% macro normalise_metric(metric, partition_by='segment, score_date') -%}
+    {%- set value = metric.metric_name -%}
+    {%- set lower = float_literal(metric.lower_bound) -%}
+    {%- set upper = float_literal(metric.upper_bound) -%}
+    {%- set higher = metric.direction == 'higher' -%}
+    case
+        when {{ value }} is null then null
+    {%- if metric.normalisation == 'absolute' %}
+        else 100.0 * least(1.0, greatest(
+            0.0,
+            {{ '(' ~ value ~ ' - ' ~ lower ~ ')' if higher else '(' ~ upper ~ ' - ' ~ value ~ ')' }}
+            / ({{ upper }} - {{ lower }})
+        ))
+    {%- elif metric.normalisation == 'thresholds' %}
+        when {{ value }} {{ '>=' if higher else '<=' }} {{ upper if higher else lower }} then 100.0
+        when {{ value }} {{ '<=' if higher else '>=' }} {{ lower if higher else upper }} then 0.0
+        else 50.0
+    {%- elif metric.normalisation == 'percentile' %}
+        {%- set peers = 'partition by ' ~ partition_by ~ ', ' ~ value ~ ' is null' %}
+        when count(*) over ({{ peers }}) = 1 then 50.0
+        else 100.0 * {{ '' if higher else '(1 - ' }}percent_rank() over (
+            {{ peers }} order by {{ value }}
+        ){{ '' if higher else ')' }}
+    {%- else %}
+        {{ exceptions.raise_compiler_error(
+            "scoring_metrics: metric '" ~ value ~ "' has unknown normalisation '"
+            ~ metric.normalisation ~ "' (expected absolute, thresholds or percentile)"
+        ) }}
+    {%- endif %}
+    end
+{%- endmacro %}
