@@ -47,6 +47,34 @@ def test_run_publishes_balanced_marts(published_workspace: Workspace) -> None:
     assert scores[2] == 3
 
 
+def test_every_built_column_is_documented(published_workspace: Workspace) -> None:
+    """The YAML beside each model lists exactly the columns the build made (the wide scoring
+    models gain columns when a metric is added to the seed)."""
+    paths = published_workspace.paths
+    manifest = json.loads((paths.warehouse / "target" / "manifest.json").read_text())
+    con = duckdb.connect(str(paths.build_db), read_only=True)
+    mismatched = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        built = {
+            row[0]
+            for row in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ?",
+                [node["schema"], node["alias"]],
+            ).fetchall()
+        }
+        documented = {name for name, column in node["columns"].items() if column["description"]}
+        if built != documented:
+            mismatched[node["name"]] = {
+                "undocumented": sorted(built - documented),
+                "not built": sorted(documented - built),
+            }
+    con.close()
+    assert not mismatched, mismatched
+
+
 @pytest.mark.parametrize(("table", "kind", "message"), STRUCTURAL_FAULTS)
 def test_structural_fault_stops_run_and_keeps_published(
     published_workspace: Workspace, tmp_path: Path, table: str, kind: str, message: str
