@@ -10,7 +10,8 @@
     {%- set lower = float_literal(metric.lower_bound) -%}
     {%- set upper = float_literal(metric.upper_bound) -%}
     {%- set higher = metric.direction == 'higher' -%}
-    case
+    {#- a double on every engine: PostgreSQL types a case of decimal literals as numeric -#}
+    cast(case
         when {{ value }} is null then null
     {%- if metric.normalisation == 'absolute' %}
         else 100.0 * least(1.0, greatest(
@@ -34,5 +35,5 @@
             ~ metric.normalisation ~ "' (expected absolute, thresholds or percentile)"
         ) }}
     {%- endif %}
-    end
+    end as {{ type_double() }})
 {%- endmacro %}

@@ -4,7 +4,21 @@
 with
 
 health as (
-    select * from {{ ref('int_account_health_scored') }}
+    select
+        account_id,
+        score_date,
+        segment,
+        measured_component_weight,
+        health_score,
+        coverage,
+        engagement_score,
+        satisfaction_score,
+        experience_score,
+        financial_score,
+        support_score,
+        confidence,
+        health_band
+    from {{ ref('int_account_health_scored') }}
     where {{ since('score_date', 30) }}
 ),
 
