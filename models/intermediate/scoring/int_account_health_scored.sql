@@ -24,8 +24,16 @@ metric_scores as (
     where {{ since('score_date') }}
 ),
 
+-- one row per segment, a weight column per component (0 if unset)
 component_weights as (
-    {{ component_weights_by_segment() }}
+    select
+        {%- for component in components %}
+            coalesce(max(case when component = '{{ component }}' then weight end), 0)
+                as {{ component }}_weight,
+        {%- endfor %}
+        segment
+    from {{ ref('scoring_component_weights') }}
+    group by segment
 ),
 
 bands as (
