@@ -76,41 +76,6 @@
     cast(round(cast({{ expression }} as numeric), 9) as float8)
 {%- endmacro %}
 
-{#-
-    Long form of a wide relation: for each (name, expressions) in `rows`, one output row per
-    input row with `name` in `name_column` and the expressions in `value_columns` (nulls kept).
--#}
-{% macro unpivot_columns(relation, key_columns, name_column, value_columns, rows) -%}
-    {{ return(adapter.dispatch('unpivot_columns')(relation, key_columns, name_column, value_columns, rows)) }}
-{%- endmacro %}
-{% macro default__unpivot_columns(relation, key_columns, name_column, value_columns, rows) -%}
-    {%- for name, expressions in rows %}
-    select
-        {{ key_columns | join(', ') }},
-        cast('{{ name }}' as {{ dbt.type_string() }}) as {{ name_column }},
-        {%- for expression in expressions %}
-        {{ expression }} as {{ value_columns[loop.index0] }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from {{ relation }}
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
-{%- endmacro %}
-{% macro postgres__unpivot_columns(relation, key_columns, name_column, value_columns, rows) -%}
-    {#- a lateral VALUES list reads the relation once -#}
-    select
-        {{ key_columns | join(', ') }},
-        unpivoted.{{ name_column }},
-        {%- for column in value_columns %}
-        unpivoted.{{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from {{ relation }}
-    cross join lateral (
-        values
-        {%- for name, expressions in rows %}
-        ('{{ name }}', {{ expressions | join(', ') }}){{ ',' if not loop.last }}
-        {%- endfor %}
-    ) as unpivoted ({{ name_column }}, {{ value_columns | join(', ') }})
-{%- endmacro %}
 {#- A salted one-way hash of PII (contact email) so it never reaches a mart. -#}
 {% macro hash_pii(column) -%}
     {{ dbt.hash("concat('" ~ var('pii_salt', 'chw') ~ "', lower(trim(" ~ column ~ ")))") }}

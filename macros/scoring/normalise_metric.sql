@@ -5,7 +5,7 @@
     - thresholds: 100 beyond the good bound, 0 beyond the bad one, 50 between;
     - percentile: rank among the segment's measured accounts that day (a lone peer scores 50).
 -#}
-{% macro normalise_metric(metric, partition_by='segment, score_date') -%}
+{% macro normalise_metric(metric) -%}
     {%- set value = metric.metric_name -%}
     {%- set lower = float_literal(metric.lower_bound) -%}
     {%- set upper = float_literal(metric.upper_bound) -%}
@@ -24,7 +24,7 @@
         when {{ value }} {{ '<=' if higher else '>=' }} {{ lower if higher else upper }} then 0.0
         else 50.0
     {%- elif metric.normalisation == 'percentile' %}
-        {%- set peers = 'partition by ' ~ partition_by ~ ', ' ~ value ~ ' is null' %}
+        {%- set peers = 'partition by segment, score_date, ' ~ value ~ ' is null' %}
         when count(*) over ({{ peers }}) = 1 then 50.0
         else 100.0 * {{ '' if higher else '(1 - ' }}percent_rank() over (
             {{ peers }} order by {{ value }}

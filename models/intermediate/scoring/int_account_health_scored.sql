@@ -55,9 +55,10 @@ components as (
                 ) %}
                 {%- do weighted.append('coalesce(' ~ weight ~ ' * ' ~ score ~ ', 0)') %}
             {%- endfor %}
+            {%- set defined = float_literal(members | sum(attribute='weight')) %}
             {{ measured | join(' + ') }} as {{ component }}_measured_weight,
             ({{ measured | join(' + ') }})
-            / {{ float_literal(members | sum(attribute='weight')) }} as {{ component }}_coverage,
+            / nullif({{ defined }}, 0) as {{ component }}_coverage,
             ({{ weighted | join(' + ') }})
             / nullif({{ measured | join(' + ') }}, 0) as {{ component }}_score,
         {%- endfor %}
