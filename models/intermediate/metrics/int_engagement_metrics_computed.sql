@@ -1,11 +1,13 @@
 -- Engagement metrics per account-day, from product use, web visits and content.
 {%- set features_window = metric_window('feature_breadth', 30) %}
 {%- set trend_window = metric_window('usage_trend', 30) %}
-{%- set history = [
-    features_window, 2 * trend_window, metric_window('active_user_ratio', 30),
-    metric_window('active_days', 30), metric_window('web_visits', 30),
-    metric_window('content_interactions', 90)
+{%- set web_window = metric_window('web_visits', 30) %}
+{%- set content_window = metric_window('content_interactions', 90) %}
+{#- each input is read only as far back as the windows over it reach -#}
+{%- set usage_history = [
+    2 * trend_window, metric_window('active_user_ratio', 30), metric_window('active_days', 30)
 ] | max %}
+{%- set history = [features_window, usage_history, web_window, content_window] | max %}
 with
 
 account_days as (
@@ -19,22 +21,31 @@ account_days as (
 
 usage_daily as (
     select * from {{ ref('int_product_usage_daily') }}
-    where {{ since('activity_date', history) }}
+    where {{ since('activity_date', usage_history) }}
 ),
 
 feature_usage as (
     select * from {{ ref('int_product_feature_usage_daily') }}
-    where {{ since('activity_date', history) }}
+    where {{ since('activity_date', features_window) }}
 ),
 
 web_visits as (
     select * from {{ ref('stg_web__web_visits') }}
-    where {{ since('occurred_at', history) }}
+    where {{ since('occurred_at', web_window) }}
 ),
 
 content as (
     select * from {{ ref('stg_marketing__content_interactions') }}
-    where {{ since('occurred_at', history) }}
+    where {{ since('occurred_at', content_window) }}
+),
+
+-- the days this run writes: interval counts need no history rows, only the intervals
+recompute_days as (
+    select
+        account_id,
+        score_date
+    from account_days
+    where {{ since('score_date') }}
 ),
 
 events_daily as (
@@ -67,7 +78,7 @@ feature_intervals as (
 ),
 
 active_features as (
-    {{ open_interval_count('feature_intervals', 'account_days', 'active_features') }}
+    {{ open_interval_count('feature_intervals', 'recompute_days', 'active_features') }}
 ),
 
 web_daily as (
@@ -134,8 +145,8 @@ metrics as (
                     1.0 * sum(events) {{ trailing_days(trend_window) }}
                     / nullif(sum(events) {{ trailing_days(trend_window, offset=trend_window) }}, 0)
         end as usage_trend,
-        {{ trailing_rate('web_visits', metric_window('web_visits', 30)) }} as web_visits,
-        {{ trailing_rate('content_interactions', metric_window('content_interactions', 90)) }}
+        {{ trailing_rate('web_visits', web_window) }} as web_visits,
+        {{ trailing_rate('content_interactions', content_window) }}
             as content_interactions
     from daily
 ),
