@@ -22,3 +22,28 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    Base models screen raw rows batch by batch of `_loaded_at`: an incremental run reads only
+    the rows loaded after the last batch the model holds.
+-#}
+{% macro new_batch_filter() -%}
+    {%- if is_incremental() -%}
+        where _loaded_at > (select max(loaded_at) from {{ this }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+    A batch of mutable rows plus, on an incremental run, every version already held of the
+    keys it re-delivers. Screened together, the latest version wins as on a full build, and
+    delete+insert on the key replaces the versions held with the re-screened ones.
+-#}
+{% macro with_held_versions(batch, key) -%}
+    select * from {{ batch }}
+    {%- if is_incremental() %}
+        union all
+        select {{ star_except(this, ['quarantine_reason']) }}
+        from {{ this }}
+        where {{ key }} in (select {{ key }} from {{ batch }})
+    {%- endif %}
+{%- endmacro %}

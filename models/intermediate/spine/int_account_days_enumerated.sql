@@ -1,8 +1,15 @@
 -- One row per account per day under contract: the spine every metric is computed on.
+-- It grows by a day per day: an incremental run rewrites only its recent days.
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='delete+insert',
+    unique_key='score_date'
+) }}
 with
 
 calendar as (
     select * from {{ ref('int_calendar_enumerated') }}
+    where {{ since('date_day') }}
 ),
 
 subscriptions as (

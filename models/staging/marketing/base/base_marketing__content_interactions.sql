@@ -1,7 +1,14 @@
+-- Screened batch by batch of `_loaded_at`; a re-delivered key keeps its latest version.
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='delete+insert',
+    unique_key='interaction_id'
+) }}
 with
 
 source as (
     select * from {{ source('marketing', 'content_interactions') }}
+    {{ new_batch_filter() }}
 ),
 
 accounts as (
@@ -22,17 +29,21 @@ renamed as (
     from source
 ),
 
+versions as (
+    {{ with_held_versions('renamed', 'interaction_id') }}
+),
+
 screened as (
     select
-        renamed.*,
-        {{ quarantine_reason('renamed.interaction_id', [
-            ('renamed.interaction_id is null or renamed.account_id is null or renamed.occurred_at is null',
+        versions.*,
+        {{ quarantine_reason('versions.interaction_id', [
+            ('versions.interaction_id is null or versions.account_id is null or versions.occurred_at is null',
              'null_key'),
             ('accounts.account_id is null', 'orphan_account'),
-            ('renamed.occurred_at > ' ~ load_cutoff(), 'future_timestamp'),
+            ('versions.occurred_at > ' ~ load_cutoff(), 'future_timestamp'),
         ]) }} as quarantine_reason
-    from renamed
-    left join accounts on renamed.account_id = accounts.account_id
+    from versions
+    left join accounts on versions.account_id = accounts.account_id
 )
 
 select * from screened

@@ -8,9 +8,7 @@ with
 
 source as (
     select * from {{ source('product', 'product_events') }}
-    {% if is_incremental() %}
-        where _loaded_at > (select max(loaded_at) from {{ this }})
-    {% endif %}
+    {{ new_batch_filter() }}
 ),
 
 accounts as (

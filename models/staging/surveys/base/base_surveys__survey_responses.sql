@@ -1,7 +1,14 @@
+-- Screened batch by batch of `_loaded_at`; a re-delivered key keeps its latest version.
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='delete+insert',
+    unique_key='response_id'
+) }}
 with
 
 source as (
     select * from {{ source('surveys', 'survey_responses') }}
+    {{ new_batch_filter() }}
 ),
 
 accounts as (
@@ -25,24 +32,28 @@ renamed as (
     from source
 ),
 
+versions as (
+    {{ with_held_versions('renamed', 'response_id') }}
+),
+
 screened as (
     select
-        renamed.*,
-        {{ quarantine_reason('renamed.response_id', [
-            ('renamed.response_id is null or renamed.account_id is null or renamed.responded_at is null',
+        versions.*,
+        {{ quarantine_reason('versions.response_id', [
+            ('versions.response_id is null or versions.account_id is null or versions.responded_at is null',
              'null_key'),
             ('accounts.account_id is null', 'orphan_account'),
-            ("renamed.survey_type not in ('nps', 'csat', 'ces') or renamed.survey_type is null",
+            ("versions.survey_type not in ('nps', 'csat', 'ces') or versions.survey_type is null",
              'invalid_survey_type'),
-            ("renamed.score is null"
-             ~ " or (renamed.survey_type = 'nps' and (renamed.score < 0 or renamed.score > 10))"
-             ~ " or (renamed.survey_type = 'csat' and (renamed.score < 1 or renamed.score > 5))"
-             ~ " or (renamed.survey_type = 'ces' and (renamed.score < 1 or renamed.score > 7))",
+            ("versions.score is null"
+             ~ " or (versions.survey_type = 'nps' and (versions.score < 0 or versions.score > 10))"
+             ~ " or (versions.survey_type = 'csat' and (versions.score < 1 or versions.score > 5))"
+             ~ " or (versions.survey_type = 'ces' and (versions.score < 1 or versions.score > 7))",
              'out_of_range_score'),
-            ('renamed.responded_at > ' ~ load_cutoff(), 'future_timestamp'),
+            ('versions.responded_at > ' ~ load_cutoff(), 'future_timestamp'),
         ]) }} as quarantine_reason
-    from renamed
-    left join accounts on renamed.account_id = accounts.account_id
+    from versions
+    left join accounts on versions.account_id = accounts.account_id
 )
 
 select * from screened

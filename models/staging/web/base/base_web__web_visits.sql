@@ -1,7 +1,14 @@
+-- Screened batch by batch of `_loaded_at`; a re-delivered key keeps its latest version.
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='delete+insert',
+    unique_key='visit_id'
+) }}
 with
 
 source as (
     select * from {{ source('web', 'web_visits') }}
+    {{ new_batch_filter() }}
 ),
 
 accounts as (
@@ -22,17 +29,21 @@ renamed as (
     from source
 ),
 
+versions as (
+    {{ with_held_versions('renamed', 'visit_id') }}
+),
+
 screened as (
     select
-        renamed.*,
-        {{ quarantine_reason('renamed.visit_id', [
-            ('renamed.visit_id is null or renamed.occurred_at is null', 'null_key'),
-            ('renamed.account_id is not null and accounts.account_id is null', 'orphan_account'),
-            ('renamed.pages < 0 or renamed.duration_seconds < 0', 'negative_value'),
-            ('renamed.occurred_at > ' ~ load_cutoff(), 'future_timestamp'),
+        versions.*,
+        {{ quarantine_reason('versions.visit_id', [
+            ('versions.visit_id is null or versions.occurred_at is null', 'null_key'),
+            ('versions.account_id is not null and accounts.account_id is null', 'orphan_account'),
+            ('versions.pages < 0 or versions.duration_seconds < 0', 'negative_value'),
+            ('versions.occurred_at > ' ~ load_cutoff(), 'future_timestamp'),
         ]) }} as quarantine_reason
-    from renamed
-    left join accounts on renamed.account_id = accounts.account_id
+    from versions
+    left join accounts on versions.account_id = accounts.account_id
 )
 
 select * from screened
