@@ -333,7 +333,7 @@ def demo(
 @app.command()
 @friendly
 def bench() -> None:
-    """Benchmark at 10,000 accounts x 365 days: floor query, full build, incremental day."""
+    """Benchmark at 10,000 accounts x 365 days: floor query, full build, two incremental days."""
     from chw.bench import run_bench
 
     run_bench(console)
