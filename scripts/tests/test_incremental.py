@@ -1,5 +1,6 @@
 """Incremental builds: after one more day of raw data lands, an incremental `dbt build`
-gives the same marts as a full refresh, late-arriving rows within the lookback included."""
+gives the same marts as a full refresh, late-arriving rows within the lookback and
+re-delivered keys of latest-wins streams included."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ LOOKBACK = 10  # the generator delivers late rows up to 10 days late
 # Append-only streams gain the new day's rows; CRM, billing and support tables are extracts of
 # current state (a row's `_loaded_at` is its last change), delivered whole each time.
 STREAMS = ("product_events", "web_visits", "content_interactions", "survey_responses")
+# Streams where a later delivery of a key replaces the earlier one (latest wins).
+LATEST_WINS = {
+    "web_visits": "visit_id",
+    "content_interactions": "interaction_id",
+    "survey_responses": "response_id",
+}
 
 
 def _dbt(raw: Path, db: Path, *args: str) -> None:
@@ -60,9 +67,32 @@ def _assert_same_marts(left: Path, right: Path) -> None:
                 assert b[table][key] == value, (table, key)
 
 
+def _redeliver_on_last_day(folder: Path, rows: int = 5) -> int:
+    """Deliver again, on the last day, a few rows of each latest-wins stream that landed
+    before it: the incremental run must screen them with the versions it already holds."""
+    con = duckdb.connect()
+    redelivered = 0
+    for table, key in LATEST_WINS.items():
+        path = folder / f"{table}.parquet"
+        con.execute(f"create table {table} as select * from read_parquet('{path}')")
+        con.execute(
+            f"insert into {table} select * replace (timestamp '{END} 01:00:00' as _loaded_at) "
+            f"from {table} where _loaded_at < date '{END}' and {key} is not null "
+            f"order by _loaded_at desc limit {rows}"
+        )
+        con.execute(f"copy {table} to '{path}' (format parquet)")
+        redelivered += con.execute(
+            f"select count(*) from {table} where _loaded_at >= date '{END}' and {key} in "
+            f"(select {key} from {table} where _loaded_at < date '{END}')"
+        ).fetchone()[0]
+    con.close()
+    return redelivered
+
+
 def test_incremental_day_equals_full_refresh(tmp_path: Path) -> None:
     everything = tmp_path / "all"
     generate(everything, accounts=50, days=150, seed=11, end_date=END, fault_rate=0.01)
+    assert _redeliver_on_last_day(everything) >= len(LATEST_WINS)
     raw = tmp_path / "raw"
     raw.mkdir()
     con = duckdb.connect()
