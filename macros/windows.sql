@@ -22,6 +22,7 @@
     Each interval adds +1 on its first day and -1 the day after its last; a running sum over
     the spine's days and the change days turns that into a count. This counts distinct users
     (or features) active in a trailing window without a range join.
+    Only the spine days this run writes get a count (`since`): the intervals carry the history.
 -#}
 {% macro open_interval_count(intervals, spine, value_name) -%}
     select
@@ -45,8 +46,10 @@
             where active_until is not null
             union all
             select account_id, score_date, 0 as change from {{ spine }}
+            where {{ since('score_date') }}
         ) as changes
         group by account_id, score_date
     ) as running
         on spine.account_id = running.account_id and spine.score_date = running.score_date
+    where {{ since('spine.score_date') }}
 {%- endmacro %}

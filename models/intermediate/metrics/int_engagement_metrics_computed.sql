@@ -39,15 +39,6 @@ content as (
     where {{ since('occurred_at', content_window) }}
 ),
 
--- the days this run writes: interval counts need no history rows, only the intervals
-recompute_days as (
-    select
-        account_id,
-        score_date
-    from account_days
-    where {{ since('score_date') }}
-),
-
 events_daily as (
     select
         account_id,
@@ -78,7 +69,7 @@ feature_intervals as (
 ),
 
 active_features as (
-    {{ open_interval_count('feature_intervals', 'recompute_days', 'active_features') }}
+    {{ open_interval_count('feature_intervals', 'account_days', 'active_features') }}
 ),
 
 web_daily as (

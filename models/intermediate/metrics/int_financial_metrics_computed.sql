@@ -26,17 +26,8 @@ overdue_intervals as (
     where paid_date is null or paid_date > {{ add_days('due_at', 1) }}
 ),
 
--- the days this run writes: interval counts need no history rows, only the intervals
-recompute_days as (
-    select
-        account_id,
-        score_date
-    from account_days
-    where {{ since('score_date') }}
-),
-
 overdue as (
-    {{ open_interval_count('overdue_intervals', 'recompute_days', 'overdue_invoices') }}
+    {{ open_interval_count('overdue_intervals', 'account_days', 'overdue_invoices') }}
 ),
 
 payments_daily as (
