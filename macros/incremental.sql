@@ -25,11 +25,14 @@
 
 {#-
     Base models screen raw rows batch by batch of `_loaded_at`: an incremental run reads only
-    the rows loaded after the last batch the model holds.
+    the rows loaded after the last batch the model holds (all of them while it holds none).
 -#}
 {% macro new_batch_filter() -%}
     {%- if is_incremental() -%}
-        where _loaded_at > (select max(loaded_at) from {{ this }})
+        where _loaded_at > (
+            select coalesce(max(loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+            from {{ this }}
+        )
     {%- endif -%}
 {%- endmacro %}
 

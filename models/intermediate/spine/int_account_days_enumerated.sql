@@ -1,5 +1,5 @@
 -- One row per account per day under contract: the spine every metric is computed on.
--- It grows by a day per day: an incremental run rewrites only its recent days.
+-- It grows a day at a time: an incremental run rewrites only its recent days.
 {{ config(
     materialized='table' if target.type == 'spark' else 'incremental',
     incremental_strategy='delete+insert',
