@@ -1,10 +1,5 @@
 -- One row per account per day under contract: the spine every metric is computed on.
 -- It grows a day at a time: an incremental run rewrites only its recent days.
-{{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    incremental_strategy='delete+insert',
-    unique_key='score_date'
-) }}
 with
 
 calendar as (

@@ -1,9 +1,6 @@
 -- Events are immutable and the largest table: screened incrementally, batch by batch of
 -- `_loaded_at`. The first delivery of an event id is kept; re-deliveries are duplicates.
-{{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    incremental_strategy='append'
-) }}
+{{ config(incremental_strategy='append') }}
 with
 
 source as (

@@ -1,9 +1,5 @@
 -- Screened batch by batch of `_loaded_at`; a re-delivered key keeps its latest version.
-{{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    incremental_strategy='delete+insert',
-    unique_key='response_id'
-) }}
+{{ config(incremental_strategy='delete+insert', unique_key='response_id') }}
 with
 
 source as (
