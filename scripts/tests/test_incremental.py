@@ -14,14 +14,12 @@ import duckdb
 import pytest
 
 from chw.generate import RAW_TABLES, generate
+from chw.landing import landed_before
 from chw.publish import content_fingerprint
 from chw.settings import PROJECT_DIR
 
 END = date(2026, 6, 30)
 LOOKBACK = 10  # the generator delivers late rows up to 10 days late
-# Append-only streams gain the new day's rows; CRM, billing and support tables are extracts of
-# current state (a row's `_loaded_at` is its last change), delivered whole each time.
-STREAMS = ("product_events", "web_visits", "content_interactions", "survey_responses")
 # Streams where a later delivery of a key replaces the earlier one (latest wins).
 LATEST_WINS = {
     "web_visits": "visit_id",
@@ -94,15 +92,7 @@ def test_incremental_day_equals_full_refresh(tmp_path: Path) -> None:
     generate(everything, accounts=50, days=150, seed=11, end_date=END, fault_rate=0.01)
     assert _redeliver_on_last_day(everything) >= len(LATEST_WINS)
     raw = tmp_path / "raw"
-    raw.mkdir()
-    con = duckdb.connect()
-    for table in RAW_TABLES:  # what had landed before the last day
-        landed = f"where _loaded_at < date '{END}'" if table in STREAMS else ""
-        con.execute(
-            f"copy (select * from read_parquet('{everything / table}.parquet') {landed}) "
-            f"to '{raw / table}.parquet' (format parquet)"
-        )
-    con.close()
+    landed_before(everything, raw, END)  # what had landed before the last day
     incremental_db = tmp_path / "incremental" / "build.duckdb"
     full_db = tmp_path / "full" / "build.duckdb"
     for db in (incremental_db, full_db):
