@@ -4,12 +4,30 @@
     Models with trailing windows read `history_days` more of their inputs than they write.
 -#}
 
+{#-
+    The latest value of `column` in this model, read when the model compiles (dbt compiles a
+    node just before running it) and written into the SQL as a literal: a constant filter
+    lets DuckDB skip row groups by their min/max, where a `(select max(..))` subquery
+    made every run scan every row of its inputs. Null while the model holds no rows.
+-#}
+{% macro watermark(column) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(run_query("select max(" ~ column ~ ") from " ~ this).columns[0].values()[0]) }}
+{%- endmacro %}
+
 {#- The first day an incremental run (re)writes, minus `history_days` to read before it. -#}
 {% macro recompute_from(history_days=0, this_date_column='score_date') -%}
-    {{ add_days(
-        "(select coalesce(max(" ~ this_date_column ~ "), cast('1900-01-01' as date)) from " ~ this ~ ")",
-        -(var('lookback_days') | int + history_days | int)
-    ) }}
+    {%- set latest = watermark(this_date_column) -%}
+    {%- if latest is none -%}
+        cast('1900-01-01' as date)
+    {%- else -%}
+        {%- set days_back = var('lookback_days') | int + history_days | int -%}
+        {%- set first_day = modules.datetime.date(latest.year, latest.month, latest.day)
+            - modules.datetime.timedelta(days=days_back) -%}
+        cast('{{ first_day.isoformat() }}' as date)
+    {%- endif -%}
 {%- endmacro %}
 
 {#- A where-clause condition: true on a full build; on an incremental run, rows on or after
@@ -29,10 +47,10 @@
 -#}
 {% macro new_batch_filter() -%}
     {%- if is_incremental() -%}
-        where _loaded_at > (
-            select coalesce(max(loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-            from {{ this }}
-        )
+        {%- set latest = watermark('loaded_at') -%}
+        {%- if latest is not none %}
+        where _loaded_at > cast('{{ latest.isoformat(sep=' ') }}' as {{ dbt.type_timestamp() }})
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
