@@ -1,7 +1,7 @@
 """Benchmark at scale: the floor (one DuckDB scan-and-aggregate of the raw events), a full
 dbt run, then two incremental runs, each after one more day of raw data lands. The first
-run after a full build also pays, once, for rewriting recent days that the full build wrote
-scattered across its tables; the second is the steady daily run. Last, a dbt run that
+run after a full build can also pay, once, for rewriting recent days that the full build
+wrote scattered across its tables; the second is the steady daily run. Last, a dbt run that
 selects nothing: the start-up every run pays before its first model. Each step runs in its
 own process so its wall time and peak memory (max RSS) are measured separately."""
 
