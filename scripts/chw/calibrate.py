@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import GroupKFold
+from sklearn.model_selection import StratifiedGroupKFold
 
 from chw.errors import ChwError, ExitCode
 
@@ -384,10 +384,11 @@ def fit_logistic_cv(
     x: np.ndarray, churned: np.ndarray, accounts: np.ndarray
 ) -> LogisticRegressionCV:
     """L2 logistic regression with C chosen by AUC over cross-validation folds of whole
-    accounts (an account's snapshots never sit on both sides of a fold)."""
+    accounts (an account's snapshots never sit on both sides of a fold). Folds are
+    stratified so each holds churned accounts: a fold without any has no AUC."""
     groups = pd.factorize(accounts)[0]
     n_splits = min(5, len(np.unique(groups[churned == 1])))
-    folds = list(GroupKFold(n_splits=n_splits).split(x, churned, groups))
+    folds = list(StratifiedGroupKFold(n_splits=n_splits).split(x, churned, groups))
     model = LogisticRegressionCV(
         Cs=C_GRID,
         l1_ratios=(0.0,),

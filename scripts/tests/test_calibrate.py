@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import UndefinedMetricWarning
 
 from chw.calibrate import (
     COMPONENTS,
@@ -21,6 +23,7 @@ from chw.calibrate import (
     churn_auc,
     decile_table,
     fit_component_weights,
+    fit_logistic_cv,
     round_to_total,
     time_split,
     weighted_score,
@@ -98,6 +101,19 @@ def _current_weights() -> pd.DataFrame:
             for c in COMPONENTS
         ]
     )
+
+
+def test_weight_fit_folds_each_hold_churned_accounts() -> None:
+    # few churned accounts among accounts of uneven history: folds of whole accounts that
+    # ignore the label leave one without churn, and its AUC (the fit's criterion) undefined
+    sizes = [6, 9, 11, 1, 2, 10, 11, 3, 4, 10, 5, 4]
+    accounts = np.repeat(np.arange(len(sizes)), sizes)
+    churned = (accounts < 3).astype(int)
+    x = np.random.default_rng(0).normal(size=(len(accounts), 2)) + churned[:, None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UndefinedMetricWarning)
+        model = fit_logistic_cv(x, churned, accounts)
+    assert model.coef_.shape == (1, 2)
 
 
 def test_fitted_weights_sum_to_one_per_segment_and_favour_the_signal() -> None:
