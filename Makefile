@@ -41,7 +41,7 @@ test: venv lint browser ## Every check: lint, generator, dbt build + tests, GX, 
 	$(BIN)/pytest
 	@echo; cat output/test-run/report/data_quality.md 2>/dev/null || true
 
-bench: venv ## Benchmark at 10,000 accounts x 365 days (needs ~13 GB in .cache/: raw data cached on first run, build database)
+bench: venv ## Benchmark at 10,000 accounts x 365 days (needs ~13 GB in .cache/)
 	$(CHW) bench
 
 test-spark: venv ## Build on local Spark (dbt-spark session) and compare with DuckDB (~8 min)
