@@ -5,8 +5,8 @@ scattered across its row groups, so deleting the recent days touches them all, a
 writes more at the close. The next two are steady daily runs. Last, a dbt run that selects
 nothing: the start-up every run pays before its first model. Each step runs in its own
 process so its wall time and peak memory (max RSS) are measured separately; a dbt step also
-records dbt's own time running the models, so the rest of its wall time is the fixed part:
-start-up, and DuckDB writing the file at close."""
+records dbt's own time running the models (the rest of its wall time is the fixed part:
+start-up, and DuckDB writing the file at close) and each model's time."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from rich.console import Console
@@ -45,6 +46,19 @@ class Measure:
     seconds: float
     peak_rss_mb: float
     models_seconds: float | None = None  # dbt's run of the models (run_results.json)
+    summed_model_seconds: float | None = None  # the models' times added up, over threads
+    slowest_models: dict[str, float] | None = None  # where a dbt step's time went
+
+
+def model_seconds(run_results: dict[str, Any]) -> dict[str, float]:
+    """Each model's seconds in a dbt run (from its run_results.json), slowest first: the
+    profile the bench prints for every incremental day."""
+    timed = (
+        (result["unique_id"].rsplit(".", 1)[-1], round(result["execution_time"], 2))
+        for result in run_results["results"]
+        if result["unique_id"].startswith("model.")
+    )
+    return dict(sorted(timed, key=lambda item: -item[1]))
 
 
 def _run(step: str, command: list[str], env: dict[str, str]) -> Measure:
@@ -134,7 +148,13 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
     def run_dbt(step: str, *args: str) -> Measure:
         measure = _run(step, [*dbt, *args], env)
         results = json.loads((work / "target" / "run_results.json").read_text())
-        return replace(measure, models_seconds=round(results["elapsed_time"], 2))
+        models = model_seconds(results)
+        return replace(
+            measure,
+            models_seconds=round(results["elapsed_time"], 2),
+            summed_model_seconds=round(sum(models.values()), 1),
+            slowest_models=dict(list(models.items())[:5]),
+        )
 
     steps: list[Measure] = []
     console.print("floor: one scan + aggregate of the raw events …")
@@ -184,6 +204,13 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
         rest = "" if m.models_seconds is None else f"{m.seconds - m.models_seconds:,.1f}"
         table.add_row(m.step, f"{m.seconds:,.1f}", models, rest, f"{m.peak_rss_mb:,.0f}")
     console.print(table)
+    for m in steps:
+        if m.step.startswith("incremental") and m.slowest_models:
+            slowest = ", ".join(f"{name} {sec:.1f}" for name, sec in m.slowest_models.items())
+            console.print(
+                f"{m.step}: the models' times add up to {m.summed_model_seconds:.1f} s "
+                f"(over the threads); slowest: {slowest}"
+            )
     ratios = ", ".join(f"{step} {ratio:.1%}" for step, ratio in incremental.items())
     console.print(
         f"full / floor = {result['full_over_floor']}x (target <= 3x); "

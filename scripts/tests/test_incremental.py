@@ -4,6 +4,7 @@ re-delivered keys of latest-wins streams included."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from chw.bench import model_seconds
 from chw.generate import RAW_TABLES, generate
 from chw.landing import landed_before
 from chw.publish import content_fingerprint
@@ -110,7 +112,17 @@ def test_incremental_day_equals_full_refresh(tmp_path: Path) -> None:
         "select count(*) from staging.base_product__product_events "
         f"where loaded_at >= date '{END}' and occurred_at < date '{END}' - interval 3 day"
     ).fetchone()[0]
+    built = {
+        name
+        for (name,) in con.execute("select table_name from information_schema.tables").fetchall()
+    }
     con.close()
     assert last_day[0] == END
+    # the bench's profile of a day: every model built, with its time, slowest first
+    run = json.loads((incremental_db.parent / "target" / "run_results.json").read_text())
+    profile = model_seconds(run)
+    seeds = {r["unique_id"].rsplit(".", 1)[-1] for r in run["results"] if "seed." in r["unique_id"]}
+    assert profile and set(profile) == built - seeds
+    assert list(profile.values()) == sorted(profile.values(), reverse=True)
     assert late_rows > 0  # the new batch carried late-arriving rows from days back
     _assert_same_marts(incremental_db, full_db)
