@@ -50,7 +50,7 @@ class Measure:
     slowest_models: dict[str, float] | None = None  # where a dbt step's time went
 
 
-def model_seconds(run_results: dict[str, Any]) -> dict[str, float]:
+def model_times(run_results: dict[str, Any]) -> dict[str, float]:
     """Each model's seconds in a dbt run (from its run_results.json), slowest first: the
     profile the bench prints for every incremental day."""
     timed = (
@@ -148,7 +148,7 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
     def run_dbt(step: str, *args: str) -> Measure:
         measure = _run(step, [*dbt, *args], env)
         results = json.loads((work / "target" / "run_results.json").read_text())
-        models = model_seconds(results)
+        models = model_times(results)
         return replace(
             measure,
             models_seconds=round(results["elapsed_time"], 2),

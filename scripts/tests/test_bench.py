@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chw.bench import model_seconds
+from chw.bench import model_times
 
 
 def test_model_seconds_lists_models_only_slowest_first() -> None:
@@ -14,4 +14,4 @@ def test_model_seconds_lists_models_only_slowest_first() -> None:
             {"unique_id": "test.customer_health.unique_fast_id.1a2b", "execution_time": 5.0},
         ]
     }
-    assert list(model_seconds(run_results).items()) == [("slow", 2.0), ("fast", 1.25)]
+    assert list(model_times(run_results).items()) == [("slow", 2.0), ("fast", 1.25)]
