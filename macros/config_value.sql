@@ -78,3 +78,21 @@
 {% macro float_literal(value) -%}
     cast({{ value }} as {{ type_double() }})
 {%- endmacro %}
+
+{#-
+    The segment whose weights and bands score an account: its own plan tier when the seeds
+    configure it, otherwise `default` (real customers have plan tiers we never saw). The
+    configured tiers are read from `seed_name` (weights and bands name the same segments:
+    tested) when the SQL compiles.
+-#}
+{% macro config_segment(segment, seed_name='scoring_bands') -%}
+    {%- set relation = _seed_relation(seed_name) -%}
+    {%- set configured = [] -%}
+    {%- if relation is not none -%}
+        {%- set result = run_query(
+            "select distinct segment from " ~ relation ~ " where segment <> 'default' order by 1"
+        ) -%}
+        {%- for row in result.rows %}{% do configured.append(row[0]) %}{% endfor -%}
+    {%- endif -%}
+    case when {{ segment }} in ({{ sql_string_list(configured) }}) then {{ segment }} else 'default' end
+{%- endmacro %}

@@ -15,11 +15,6 @@ accounts as (
     select * from {{ ref('stg_crm__accounts') }}
 ),
 
--- plan tiers with weights of their own; every other tier is scored as `default`
-configured_segments as (
-    select distinct segment from {{ ref('scoring_component_weights') }}
-),
-
 covered_days as (
     select
         subscriptions.account_id,
@@ -44,7 +39,6 @@ account_days as (
         covered_days.account_id,
         covered_days.score_date,
         accounts.plan_tier as segment,
-        coalesce(configured_segments.segment, 'default') as config_segment,
         accounts.parent_account_id,
         covered_days.subscription_id,
         covered_days.seats,
@@ -54,7 +48,6 @@ account_days as (
         {{ days_between('covered_days.score_date', 'covered_days.renewal_date') }} as days_to_renewal -- noqa: LT05
     from covered_days
     inner join accounts on covered_days.account_id = accounts.account_id
-    left join configured_segments on accounts.plan_tier = configured_segments.segment
     where covered_days.contract_rank = 1
 )
 
