@@ -15,15 +15,16 @@ import duckdb
 import pytest
 from conftest import Workspace, make_workspace
 
+from chw.contract import raw_tables
 from chw.faults import break_raw_file
 from chw.publish import content_fingerprint, file_sha256
 
 STRUCTURAL_FAULTS = [
-    ("product_events", "missing_file", "file is missing"),
+    ("subscriptions", "missing_file", "file is missing"),
     ("accounts", "missing_column", "is missing"),
     ("support_tickets", "renamed_column", "unexpected column"),
     ("survey_responses", "wrong_type", "expected timestamp"),
-    ("invoices", "empty", "has no rows"),
+    ("accounts", "empty", "has no rows"),
     ("web_visits", "unreadable", "not a readable Parquet file"),
 ]
 
@@ -33,7 +34,7 @@ def test_run_publishes_balanced_marts(published_workspace: Workspace) -> None:
     assert paths.published_db.exists()
     run = json.loads((paths.report_dir / "run.json").read_text())
     assert run["status"] == "passed"
-    assert len(run["source_counts"]) == 10
+    assert len(run["source_counts"]) == len(raw_tables())
     for counts in run["source_counts"]:
         assert counts["raw_rows"] == counts["accepted_rows"] + counts["quarantined_rows"]
     assert "Data-quality report" in (paths.report_dir / "data_quality.md").read_text()
