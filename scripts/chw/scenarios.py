@@ -35,6 +35,10 @@ FAMILY_SOURCES: dict[str, tuple[str, ...]] = {
     "billing": ("invoices", "subscriptions"),
 }
 
+# Churn happens only at a renewal in every world, so days to renewal predicts *when* an account
+# churns (AUC ~0.89 for churn within 90 days), never *whether*: it is no planted driver.
+TIMING_METRICS = ("days_to_renewal",)
+
 
 @dataclass(frozen=True)
 class Driver:
@@ -91,6 +95,7 @@ class Scenario:
             ],
             "signal_drives": {family: self.drive(family) for family in FAMILY_SOURCES},
             "driving_sources": self.driving_sources(),
+            "timing_metrics": list(TIMING_METRICS),
             "absent_sources": list(self.absent_sources),
         }
 
@@ -114,14 +119,16 @@ SCENARIOS: dict[str, Scenario] = {
             "louder; usage, surveys, web, content and billing follow a latent process of "
             "their own that has nothing to do with churn.",
             drives={**_CHURN_FREE, "support": "amplified"},
+            # Strongest first by the metric's AUC for 90-day churn at 300 accounts x 365 days
+            # (seed 42): 0.81, 0.74, 0.74, 0.71, 0.71, 0.69, 0.69; unplanted metrics <= 0.59.
             drivers=(
+                Driver("ticket_csat", _LOWERS),
+                Driver("avg_resolution_hours", _RAISES),
                 Driver("cancellation_tickets", _RAISES),
                 Driver("tickets_per_seat", _RAISES),
                 Driver("high_priority_tickets", _RAISES),
-                Driver("escalated_tickets", _RAISES),
-                Driver("avg_resolution_hours", _RAISES),
                 Driver("reopen_rate", _RAISES),
-                Driver("ticket_csat", _LOWERS),
+                Driver("escalated_tickets", _RAISES),
             ),
             top_drivers=3,
         ),
@@ -130,13 +137,15 @@ SCENARIOS: dict[str, Scenario] = {
             "The heaviest users churn (they outgrow the product): usage mirrors the health "
             "that drives churn; every other signal follows a churn-free process.",
             drives={**_CHURN_FREE, "usage": "inverse"},
+            # AUC for 90-day churn of a higher value, as above: 0.84, 0.82, 0.57, 0.55 (active
+            # days saturates at its upper bound); unplanted metrics <= 0.56.
             drivers=(
-                Driver("active_user_ratio", _RAISES),
-                Driver("active_days", _RAISES),
                 Driver("feature_breadth", _RAISES),
+                Driver("active_user_ratio", _RAISES),
                 Driver("usage_trend", _RAISES),
+                Driver("active_days", _RAISES),
             ),
-            top_drivers=3,
+            top_drivers=2,
         ),
         Scenario(
             "missing_sources",

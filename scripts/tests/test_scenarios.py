@@ -26,7 +26,10 @@ from chw.scenarios import FAMILY_SOURCES, SCENARIOS
 from chw.settings import PROJECT_DIR
 
 END = date(2026, 6, 30)
-WORLD = {"accounts": 150, "days": 300, "seed": 42, "end_date": END}
+WORLD = {"accounts": 150, "days": 300, "seed": 42, "end_date": END}  # ~21 churned renewals
+# The fit needs more: calibration's training period held < 10 churned accounts at 150 x 300;
+# at 300 x 365 it holds 28 and the holdout 32 (60 churned accounts in all).
+FIT_WORLD = {"accounts": 300, "days": 365, "seed": 42, "end_date": END}
 # Content digest of a small faulty run, written by the generator before scenarios existed
 # (commit 5c71f1a). It pins the demo data: change it only for a deliberate generator change.
 PINNED = {"accounts": 25, "days": 60, "seed": 5, "end_date": END, "fault_rate": 0.02}
@@ -44,7 +47,8 @@ def _digest(root: Path) -> str:
 
 
 def _file_hashes(raw: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in raw.glob("*.parquet")}
+    """sha256 of each raw table's file, by table name."""
+    return {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in raw.glob("*.parquet")}
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +155,7 @@ def test_missing_sources_are_not_written(worlds: dict[str, Path], tmp_path: Path
     # The same world as the baseline otherwise: every file it writes is byte-identical.
     baseline = _file_hashes(worlds["baseline"])
     assert _file_hashes(worlds["missing_sources"]) == {
-        t: baseline[t] for t in baseline if t[:-8] not in absent
+        t: baseline[t] for t in baseline if t not in absent
     }
     # A stale file of an absent source from an earlier run is removed, not left to be read.
     raw = tmp_path / "raw"
@@ -217,7 +221,7 @@ def _effective_weights(fit: dict) -> dict[str, float]:
 @pytest.mark.parametrize("name", [name for name in SCENARIOS if name != "baseline"])
 def test_scenarios_fit(name: str, tmp_path: Path) -> None:
     workspace = Workspace(tmp_path)
-    generate(workspace.paths.raw, **WORLD, scenario=name)
+    generate(workspace.paths.raw, **FIT_WORLD, scenario=name)
     churned = _renewals(workspace.paths.raw)["churned"].sum()
     print(f"{name}: {churned} churned renewals")
     for command in (("run",), ("calibrate", "--fit")):
@@ -230,19 +234,24 @@ def test_scenarios_fit(name: str, tmp_path: Path) -> None:
     print(sorted(weights.items(), key=lambda kv: -kv[1])[:8])
     assert fit["fitted_auc"] > fit["default_auc"]
     seeds = _seed_metrics()
-    absent = {r["metric_name"] for r in seeds if r.get("source_table") in truth["absent_sources"]}
+    assert "source_table" in seeds[0], "scoring_metrics.csv names each metric's source_table"
+    absent = {r["metric_name"] for r in seeds if r["source_table"] in truth["absent_sources"]}
+    assert bool(absent) == bool(truth["absent_sources"]), "absent sources feed metrics"
     assert all(weights.get(metric, 0.0) == 0.0 for metric in absent)
     if not truth["drivers"]:
         return
     # Metrics the planted truth drives: the named drivers and whatever the driving sources feed.
     driven = {d["metric_name"] for d in truth["drivers"]} | {
-        r["metric_name"] for r in seeds if r.get("source_table") in truth["driving_sources"]
+        r["metric_name"] for r in seeds if r["source_table"] in truth["driving_sources"]
     }
     tops = [d["metric_name"] for d in truth["drivers"] if d["top"]]
-    ranked = sorted(weights, key=lambda metric: -weights[metric])
-    assert ranked[0] in tops, f"largest fitted weight on {ranked[0]}, planted {tops}"
+    ranked = sorted(
+        (m for m in weights if m not in truth["timing_metrics"]), key=lambda m: -weights[m]
+    )
     assert set(ranked[: len(tops)]) <= driven, f"top fitted {ranked[: len(tops)]}, driven {driven}"
-    assert all(weights.get(metric, 0.0) > 0 for metric in tops)
+    unplanted = max(weights[m] for m in ranked if m not in driven)
+    for metric in tops:
+        assert weights.get(metric, 0.0) > unplanted, f"{metric}: {weights.get(metric)}"
     for driver in truth["drivers"]:
         row = next((r for r in fit["metrics"] if r["metric_name"] == driver["metric_name"]), {})
         if "proposed_direction" in row and weights.get(driver["metric_name"], 0.0) > 0:
