@@ -50,6 +50,9 @@ class Driver:
 
 @dataclass(frozen=True)
 class Scenario:
+    """A world: what drives each family of signals, which sources are never written, and the
+    planted drivers that `calibrate --fit` should find. Churn always follows the health."""
+
     name: str
     story: str
     drives: Mapping[str, Drive] = field(default_factory=dict)  # unnamed families: "health"
