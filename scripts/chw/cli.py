@@ -150,14 +150,14 @@ def _summary(paths: Paths, record: Any) -> None:
     console.print(table)
 
 
-def _pipeline(paths: Paths) -> None:
+def _pipeline(paths: Paths, dbt_vars: str | None = None) -> None:
     from chw.pipeline import run_pipeline
     from chw.report import write_report
 
     record = None
     try:
         with step("pipeline: validate raw → dbt build → validate marts → publish") as progress:
-            record = run_pipeline(paths, progress)
+            record = run_pipeline(paths, progress, dbt_vars=dbt_vars)
     finally:
         if (paths.report_dir / "run.json").exists():
             write_report(paths.report_dir)
@@ -166,10 +166,18 @@ def _pipeline(paths: Paths) -> None:
 
 @app.command()
 @friendly
-def run() -> None:
+def run(
+    dbt_vars: Annotated[
+        str | None,
+        typer.Option(
+            "--vars",
+            help="dbt vars as YAML, e.g. '{using_web_visits: false, history_days: 365}'",
+        ),
+    ] = None,
+) -> None:
     """The whole pipeline: validate raw (GX) → dbt build → validate marts (GX) → publish →
     data-quality report. A failing check stops it before publish: BI keeps the last good marts."""
-    _pipeline(default_paths())
+    _pipeline(default_paths(), dbt_vars)
 
 
 @app.command("validate")

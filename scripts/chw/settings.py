@@ -6,7 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+# The dbt project (models, seeds, gx, ...): this checkout, or a copy named by CHW_PROJECT_DIR
+# (a customer's fork, or a test that edits seeds without touching the repository's).
+PROJECT_DIR = Path(os.environ.get("CHW_PROJECT_DIR") or Path(__file__).resolve().parents[2])
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ published as (
         valid_overrides.override_author,
         valid_overrides.override_valid_until
     from health
-    inner join bands on health.segment = bands.segment
+    inner join bands on {{ config_segment('health.segment') }} = bands.segment
     left join valid_overrides
         on
         health.account_id = valid_overrides.account_id

@@ -74,7 +74,8 @@ weighted as (
         {%- endfor %}
         {{ measured_components | join(' + ') }} as measured_component_weight
     from components
-    inner join component_weights on components.segment = component_weights.segment
+    inner join component_weights
+        on {{ config_segment('components.segment') }} = component_weights.segment
 ),
 
 overall as (
@@ -107,7 +108,7 @@ banded as (
             else 'yellow'
         end as health_band
     from overall
-    inner join bands on overall.segment = bands.segment
+    inner join bands on {{ config_segment('overall.segment') }} = bands.segment
 )
 
 select * from banded
