@@ -27,12 +27,12 @@ weighted as (
             metric_scores.{{ name }},
             metric_scores.{{ name }}_score,
             case
-                -- not measured, or its component or the whole score is not (every measured
-                -- metric or component weighs 0)
+                -- not measured, or what it is a share of weighs 0 (every measured metric of
+                -- its component, or every measured component, has weight 0): no score to share
                 when
                     metric_scores.{{ name }}_score is null
-                    or health.{{ metric.component }}_score is null
-                    or health.health_score is null
+                    or coalesce(health.{{ metric.component }}_measured_weight, 0) = 0
+                    or coalesce(health.measured_component_weight, 0) = 0
                     then 0.0
                 else
                     (health.{{ metric.component }}_weight / health.measured_component_weight)
