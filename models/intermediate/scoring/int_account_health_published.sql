@@ -83,16 +83,13 @@ published as (
         and health.score_date = valid_overrides.score_date
 ),
 
+-- changes vs 7 and 30 calendar days earlier (null if the account had no score that day)
 trended as (
     select
         *,
-        health_score - lag(health_score, 7) over (
-            partition by account_id order by score_date
-        ) as score_change_7d,
-        health_score - lag(health_score, 30) over (
-            partition by account_id order by score_date
-        ) as score_change_30d,
-        lag(health_band, 7) over (partition by account_id order by score_date) as health_band_7d_ago
+        health_score - {{ days_ago('health_score', 7) }} as score_change_7d,
+        health_score - {{ days_ago('health_score', 30) }} as score_change_30d,
+        {{ days_ago('health_band', 7) }} as health_band_7d_ago
     from published
 ),
 

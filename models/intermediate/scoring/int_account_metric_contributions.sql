@@ -55,18 +55,18 @@ contributions as (
     from weighted
 ),
 
+-- changes vs 7 and 30 calendar days earlier (null if the account had no score that day)
 changes as (
     select
         {%- for metric in metrics %}
             {%- set name = metric.metric_name %}
-            {{ name }}_contribution - lag({{ name }}_contribution, 7) over by_day
+            {{ name }}_contribution - {{ days_ago(name ~ '_contribution', 7) }}
                 as {{ name }}_contribution_change_7d,
-            {{ name }}_contribution - lag({{ name }}_contribution, 30) over by_day
+            {{ name }}_contribution - {{ days_ago(name ~ '_contribution', 30) }}
                 as {{ name }}_contribution_change_30d,
         {%- endfor %}
         *
     from contributions
-    window by_day as (partition by account_id order by score_date)
 ),
 
 final as (
