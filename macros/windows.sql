@@ -138,16 +138,3 @@
 {% macro greatest_date(first, second) -%}
     case when {{ first }} >= {{ second }} then {{ first }} when {{ second }} > {{ first }} then {{ second }} end
 {%- endmacro %}
-
-{#-
-    The value of `expression` exactly `days` calendar days before the row's day (null when the
-    account has no row that day: a gap, or before its first day), not `days` rows before.
-    A RANGE frame over the day's number: portable (DuckDB, PostgreSQL 11+, Spark), no join.
--#}
-{% macro days_ago(expression, days, partition_by='account_id', order_by='score_date') -%}
-    max({{ expression }}) over (
-        partition by {{ partition_by }}
-        order by {{ days_between("cast('2000-01-01' as date)", order_by) }}
-        range between {{ days }} preceding and {{ days }} preceding
-    )
-{%- endmacro %}

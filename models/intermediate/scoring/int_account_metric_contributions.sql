@@ -55,18 +55,27 @@ contributions as (
     from weighted
 ),
 
--- changes vs 7 and 30 calendar days earlier (null if the account had no score that day)
+-- changes vs the contributions exactly 7 and 30 calendar days earlier (null when the
+-- account had no score that day): a join on the day, not lag() over rows
 changes as (
     select
         {%- for metric in metrics %}
             {%- set name = metric.metric_name %}
-            {{ name }}_contribution - {{ days_ago(name ~ '_contribution', 7) }}
+            contributions.{{ name }}_contribution - week_ago.{{ name }}_contribution
                 as {{ name }}_contribution_change_7d,
-            {{ name }}_contribution - {{ days_ago(name ~ '_contribution', 30) }}
+            contributions.{{ name }}_contribution - month_ago.{{ name }}_contribution
                 as {{ name }}_contribution_change_30d,
         {%- endfor %}
-        *
+        contributions.*
     from contributions
+    left join contributions as week_ago
+        on
+        contributions.account_id = week_ago.account_id
+        and {{ add_days('contributions.score_date', -7) }} = week_ago.score_date
+    left join contributions as month_ago
+        on
+        contributions.account_id = month_ago.account_id
+        and {{ add_days('contributions.score_date', -30) }} = month_ago.score_date
 ),
 
 final as (
