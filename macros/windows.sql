@@ -53,13 +53,13 @@
 {#-
     The one rule for young accounts, for every trailing-window metric (rates, counts, distinct
     counts, averages): null until the source has known the account for min_observed_days (or
-    the whole window, if shorter).
+    the whole window, if shorter). A double on every engine (PostgreSQL would keep a numeric).
 -#}
 {% macro when_observed(expression, days, known_from, day='score_date') -%}
-    case
+    cast(case
         when {{ observed_days(days, known_from, day) }} >= {{ [setting('min_observed_days', 14) | int, days] | min }}
             then {{ expression }}
-    end
+    end as {{ type_double() }})
 {%- endmacro %}
 
 {#-
