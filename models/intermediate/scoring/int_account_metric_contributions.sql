@@ -61,18 +61,27 @@ contributions as (
     from weighted
 ),
 
+-- changes vs the contributions exactly 7 and 30 calendar days earlier (null when the
+-- account had no score that day): a join on the day, not lag() over rows
 changes as (
     select
         {%- for metric in metrics %}
             {%- set name = metric.metric_name %}
-            {{ name }}_contribution - lag({{ name }}_contribution, 7) over by_day
+            contributions.{{ name }}_contribution - week_ago.{{ name }}_contribution
                 as {{ name }}_contribution_change_7d,
-            {{ name }}_contribution - lag({{ name }}_contribution, 30) over by_day
+            contributions.{{ name }}_contribution - month_ago.{{ name }}_contribution
                 as {{ name }}_contribution_change_30d,
         {%- endfor %}
-        *
+        contributions.*
     from contributions
-    window by_day as (partition by account_id order by score_date)
+    left join contributions as week_ago
+        on
+        contributions.account_id = week_ago.account_id
+        and {{ add_days('contributions.score_date', -7) }} = week_ago.score_date
+    left join contributions as month_ago
+        on
+        contributions.account_id = month_ago.account_id
+        and {{ add_days('contributions.score_date', -30) }} = month_ago.score_date
 ),
 
 final as (
