@@ -50,8 +50,9 @@ class CopiedProject(Workspace):
     def env(self) -> dict[str, str]:
         env = super().env()
         scripts = str(self.project / "scripts")
-        env.update(
+        env.update(  # the copy's code, and its folder as the project (CHW_PROJECT_DIR)
             PYTHONPATH=os.pathsep.join(filter(None, [scripts, env.get("PYTHONPATH")])),
+            CHW_PROJECT_DIR=str(self.project),
             DBT_PROFILES_DIR=str(self.project),
         )
         return env
