@@ -34,3 +34,22 @@ from {{ model }}
 group by {{ group_by | join(', ') }}
 having abs(sum({{ column_name }}) - {{ total }}) > {{ tolerance }}
 {% endtest %}
+
+{#-
+    Every non-null value is at most the `quantity` row's max_value of the plausibility_bounds
+    seed: a plausibility limit lives in the seed, beside the staging checks that read it.
+-#}
+{% test at_most_plausible(model, column_name, quantity) %}
+with
+
+bound as (
+    select cast(max_value as {{ type_double() }}) as max_value
+    from {{ ref('plausibility_bounds') }}
+    where quantity = '{{ quantity }}'
+)
+
+select tested.{{ column_name }}, bound.max_value
+from {{ model }} as tested
+cross join bound
+where tested.{{ column_name }} > bound.max_value
+{% endtest %}

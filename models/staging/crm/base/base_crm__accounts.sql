@@ -35,8 +35,8 @@ screened as (
             ("renamed.plan_tier not in ('starter', 'growth', 'enterprise') or renamed.plan_tier is null",
              'invalid_segment'),
             ('renamed.parent_account_id is not null and parents.account_id is null', 'orphan_parent'),
-            ('renamed.created_at > ' ~ load_cutoff(), 'future_timestamp'),
-        ]) }} as quarantine_reason
+        ] + timestamp_checks(['renamed.created_at'])
+        ) }} as quarantine_reason
     from renamed
     left join known_ids as parents on renamed.parent_account_id = parents.account_id
 )
