@@ -24,9 +24,9 @@ overlapping_periods as (
     from subscriptions as earlier
     inner join subscriptions as later
         on
-            earlier.account_id = later.account_id
-            and later.start_date > earlier.start_date
-            and later.start_date <= earlier.end_date
+        earlier.account_id = later.account_id
+        and earlier.start_date < later.start_date
+        and earlier.end_date >= later.start_date
 )
 
 select * from overlapping_periods

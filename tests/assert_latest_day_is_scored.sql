@@ -7,10 +7,14 @@ calendar as (
     select max(date_day) as as_of_date from {{ ref('int_calendar_enumerated') }}
 ),
 
+health as (
+    select score_date from {{ ref('fct_account_health_daily') }}
+),
+
 scored as (
     select count(*) as scored_accounts
-    from {{ ref('fct_account_health_daily') }}
-    where score_date = (select as_of_date from calendar)
+    from health
+    inner join calendar on health.score_date = calendar.as_of_date
 ),
 
 contracts as (
@@ -21,7 +25,7 @@ unscored as (
     select
         calendar.as_of_date,
         contracts.accepted_contracts,
-        'no account is scored on the as-of date: see the quarantined subscriptions in fct_quarantined_rows'
+        'no account is scored on the as-of date: see the quarantined subscriptions'
             as problem
     from calendar
     cross join scored

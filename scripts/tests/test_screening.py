@@ -25,6 +25,7 @@ from chw.settings import PROJECT_DIR
 
 FIRST_EVENT = 10_000_000_000  # ids of planted events, far above the generator's
 EVENTS_IN_1900 = 1000  # every 1000th event is dated 1900-01-01 (0.1%)
+TIED_VISIT = "V000000100"
 BAD_MONEY = {"BAD_HUGE": "1e300", "BAD_NAN": "'nan'", "BAD_INF": "'inf'"}
 
 
@@ -68,6 +69,14 @@ def _plant(raw: Path) -> None:
             "where subscription_id = (select min(subscription_id) from subs)"
         )
     con.execute(f"copy subs to '{subs}' (format parquet)")
+    # a second version of a visit, landed at the same instant with other values
+    visits = raw / "web_visits.parquet"
+    con.execute(f"create table visits as select * from read_parquet('{visits}')")
+    con.execute(
+        f"insert into visits select * replace (pages + 1 as pages) from visits "
+        f"where visit_id = '{TIED_VISIT}'"
+    )
+    con.execute(f"copy visits to '{visits}' (format parquet)")
     con.close()
 
 
@@ -162,6 +171,20 @@ def test_implausible_and_non_finite_money_is_quarantined(planted: Planted) -> No
     assert reasons["BAD_HUGE"] == "implausible_value"
     assert reasons["BAD_NAN"] == "non_finite_value"
     assert reasons["BAD_INF"] == "non_finite_value"
+
+
+def test_two_versions_landed_at_once_are_reported_and_one_wins_on_every_host(
+    planted: Planted,
+) -> None:
+    assert _reasons(planted.utc, "web.web_visits")[TIED_VISIT] == "tied_version"
+    kept = [
+        _query(
+            workspace.paths.build_db,
+            f"select pages from staging.stg_web__web_visits where visit_id = '{TIED_VISIT}'",
+        )
+        for workspace in (planted.utc, planted.pacific)
+    ]
+    assert kept[0] == kept[1] and len(kept[0]) == 1
 
 
 def test_copies_of_contracts_at_100x_arr_do_not_win(planted: Planted) -> None:
