@@ -1,5 +1,6 @@
 -- One row per day of the scoring calendar: from the first contract (at most `history_days`
--- back) to the as-of date, the last complete day of data.
+-- back, and not before the first day of product usage when there is any) to the as-of date,
+-- the last complete day of data.
 {%- set history_days = var('history_days', 1095) | int %}
 {%- set as_of_date = var('as_of_date', none) %}
 {%- if as_of_date and execute and (as_of_date | string) > run_started_at.strftime('%Y-%m-%d') %}
@@ -18,6 +19,10 @@ with
 {% endfor -%}
 subscriptions as (
     select start_date from {{ ref('stg_billing__subscriptions') }}
+),
+
+usage_started as (
+    select min(activity_date) as first_usage_date from {{ ref('int_product_usage_daily') }}
 ),
 
 loads as (
@@ -42,20 +47,34 @@ bounds as (
     select
         as_of.as_of_date,
         min(subscriptions.start_date) as first_contract_date,
-        {{ add_days('as_of.as_of_date', 1 - history_days) }} as first_history_date
+        {{ add_days('as_of.as_of_date', 1 - history_days) }} as first_history_date,
+        usage_started.first_usage_date
     from as_of
+    cross join usage_started
     cross join subscriptions
-    group by as_of.as_of_date
+    group by as_of.as_of_date, usage_started.first_usage_date
+),
+
+scorable as (
+    select
+        as_of_date,
+        first_usage_date,
+        case
+            when first_contract_date > first_history_date then first_contract_date
+            else first_history_date
+        end as first_scorable_date
+    from bounds
 ),
 
 first_day as (
     select
         as_of_date as last_day,
+        -- days before any product usage would all score as zero engagement
         case
-            when first_contract_date > first_history_date then first_contract_date
-            else first_history_date
+            when first_usage_date > first_scorable_date then first_usage_date
+            else first_scorable_date
         end as first_day
-    from bounds
+    from scorable
 ),
 
 day_offsets as (
