@@ -3,12 +3,26 @@
     Everything else uses dbt's cross-database macros (dbt.dateadd, dbt.datediff, ...).
 -#}
 
-{#- Raw timestamps are UTC by contract; cast them to a naive UTC timestamp. -#}
+{#-
+    Raw timestamps as naive UTC timestamps. A naive raw timestamp is UTC by contract; a
+    time-zone-aware one (TIMESTAMPTZ, Parquet's isAdjustedToUTC) is an instant. A plain cast
+    of an instant renders it in the session's zone, which DuckDB takes from the host: the same
+    rows gave other days under TZ=America/Los_Angeles. DuckDB counts microseconds since the
+    epoch, which for both kinds is the UTC reading, and builds the naive timestamp from them.
+-#}
 {% macro to_utc(column) -%}
     {{ return(adapter.dispatch('to_utc')(column)) }}
 {%- endmacro %}
 {% macro default__to_utc(column) -%}
     cast({{ column }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+{% macro duckdb__to_utc(column) -%}
+    make_timestamp(epoch_us({{ column }}))
+{%- endmacro %}
+
+{#- A raw date (or a timestamp standing for one) as the UTC calendar date. -#}
+{% macro to_utc_date(column) -%}
+    cast({{ to_utc(column) }} as date)
 {%- endmacro %}
 
 {#- The whole row as JSON text, so a quarantined row keeps every value it came with. -#}
@@ -90,4 +104,18 @@
 {%- endmacro %}
 {% macro spark__type_double() -%}
     double
+{%- endmacro %}
+
+{#- True when a float is NaN or an infinity (which compare in engine-specific ways). -#}
+{% macro is_not_finite(column) -%}
+    {{ return(adapter.dispatch('is_not_finite')(column)) }}
+{%- endmacro %}
+{% macro default__is_not_finite(column) -%}
+    not isfinite({{ column }})
+{%- endmacro %}
+{% macro postgres__is_not_finite(column) -%}
+    {{ column }} in (cast('NaN' as float8), cast('Infinity' as float8), cast('-Infinity' as float8))
+{%- endmacro %}
+{% macro spark__is_not_finite(column) -%}
+    (isnan({{ column }}) or abs({{ column }}) = double('infinity'))
 {%- endmacro %}

@@ -64,4 +64,21 @@ having count(*) > 0
 {%- if not checks %}
 select 'none' as metric_column, 0 as rows_out_of_range where 1 = 0
 {%- endif %}
+
+    Every non-null value is at most the `quantity` row's max_value of the plausibility_bounds
+    seed: a plausibility limit lives in the seed, beside the staging checks that read it.
+-#}
+{% test at_most_plausible(model, column_name, quantity) %}
+with
+
+bound as (
+    select cast(max_value as {{ type_double() }}) as max_value
+    from {{ ref('plausibility_bounds') }}
+    where quantity = '{{ quantity }}'
+)
+
+select tested.{{ column_name }}, bound.max_value
+from {{ model }} as tested
+cross join bound
+where tested.{{ column_name }} > bound.max_value
 {% endtest %}

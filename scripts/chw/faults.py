@@ -47,6 +47,7 @@ SCORE_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 
 _US_PER_HOUR = 3_600_000_000
 _US_PER_DAY = 24 * _US_PER_HOUR
+_LAST_LOAD_HOUR = 4  # late and duplicate rows land by 04:00 the day after the last day
 # The timestamp that says when the thing happened, per table that gets future timestamps.
 _EVENT_TIME = {
     "product_events": "occurred_at",
@@ -96,7 +97,7 @@ def inject_faults(
         if kind != "duplicate":
             table = _APPLY[kind](table, name, rows, rng, end_date)
     copies = table.take(pa.array(picks["duplicate"]))
-    copies = _shift_loaded_at(copies, rng.integers(1, 25, copies.num_rows) * _US_PER_HOUR)
+    copies = _shift_loaded_at(copies, rng.integers(1, 25, copies.num_rows) * _US_PER_HOUR, end_date)
     return pa.concat_tables([table, copies]).cast(schema)
 
 
@@ -117,8 +118,12 @@ def _ints(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return arr.cast(pa.int64()).to_numpy(zero_copy_only=False)
 
 
-def _shift_loaded_at(table: pa.Table, delta_us: np.ndarray) -> pa.Table:
-    loaded = _ints(table.column("_loaded_at")) + delta_us
+def _shift_loaded_at(table: pa.Table, delta_us: np.ndarray, end_date: date) -> pa.Table:
+    """Land rows later, but not after the morning after `end_date`: nothing lands after the
+    simulated world stops (the warehouse's as-of date is the day before the latest load)."""
+    before = _ints(table.column("_loaded_at"))
+    cap = ((end_date - date(1970, 1, 1)).days + 1) * _US_PER_DAY + _LAST_LOAD_HOUR * _US_PER_HOUR
+    loaded = np.maximum(before, np.minimum(before + delta_us, cap))
     idx = table.schema.get_field_index("_loaded_at")
     return table.set_column(idx, "_loaded_at", pa.array(loaded, type=pa.timestamp("us")))
 
@@ -175,7 +180,7 @@ def _unknown_currency(table: pa.Table, name: str, rows: np.ndarray, rng, end_dat
 def _late_arriving(table: pa.Table, name: str, rows: np.ndarray, rng, end_date) -> pa.Table:
     delta = np.zeros(table.num_rows, dtype=np.int64)
     delta[rows] = rng.integers(2 * _US_PER_DAY, 10 * _US_PER_DAY, len(rows))
-    return _shift_loaded_at(table, delta)
+    return _shift_loaded_at(table, delta, end_date)
 
 
 _APPLY = {

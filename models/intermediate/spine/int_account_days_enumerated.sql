@@ -24,7 +24,7 @@ covered_days as (
         subscriptions.arr_usd,
         subscriptions.previous_arr_usd,
         subscriptions.end_date as renewal_date,
-        -- overlapping contracts (bad data): the latest one wins
+        -- overlapping periods (a renewal or an upgrade): the one that started last wins
         row_number() over (
             partition by subscriptions.account_id, calendar.date_day
             order by subscriptions.start_date desc, subscriptions.subscription_id desc

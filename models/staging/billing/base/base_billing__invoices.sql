@@ -23,8 +23,8 @@ renamed as (
         upper(currency) as currency,
         lower(status) as invoice_status,
         -- dates
-        cast(issued_at as date) as issued_at,
-        cast(due_at as date) as due_at,
+        {{ to_utc_date('issued_at') }} as issued_at,
+        {{ to_utc_date('due_at') }} as due_at,
         {{ to_utc('paid_at') }} as paid_at,
         {{ to_utc('_loaded_at') }} as loaded_at
     from source
@@ -37,11 +37,12 @@ screened as (
             ('renamed.invoice_id is null or renamed.account_id is null or renamed.due_at is null',
              'null_key'),
             ('accounts.account_id is null', 'orphan_account'),
+        ] + non_finite_checks(['renamed.amount']) + [
             ('renamed.amount < 0', 'negative_amount'),
+        ] + plausibility_checks({'renamed.amount': 'invoice_amount'}) + [
             ('fx_rates.currency is null', 'unknown_currency'),
-            ('renamed.issued_at > ' ~ load_cutoff() ~ ' or renamed.paid_at > ' ~ load_cutoff(),
-             'future_timestamp'),
-        ]) }} as quarantine_reason
+        ] + timestamp_checks(['renamed.issued_at', 'renamed.due_at', 'renamed.paid_at'])
+        ) }} as quarantine_reason
     from renamed
     left join accounts on renamed.account_id = accounts.account_id
     left join fx_rates on renamed.currency = fx_rates.currency

@@ -36,8 +36,8 @@ screened as (
             ('renamed.account_id is null', 'null_key'),
             ("renamed.plan_tier is null or trim(renamed.plan_tier) = ''", 'invalid_segment'),
             ('renamed.parent_account_id is not null and parents.account_id is null', 'orphan_parent'),
-            ('renamed.created_at > ' ~ load_cutoff(), 'future_timestamp'),
-        ]) }} as quarantine_reason
+        ] + timestamp_checks(['renamed.created_at'])
+        ) }} as quarantine_reason
     from renamed
     left join known_ids as parents on renamed.parent_account_id = parents.account_id
 )

@@ -28,8 +28,8 @@ screened as (
         {{ quarantine_reason('renamed.contact_id', [
             ('renamed.contact_id is null or renamed.account_id is null', 'null_key'),
             ('accounts.account_id is null', 'orphan_account'),
-            ('renamed.created_at > ' ~ load_cutoff(), 'future_timestamp'),
-        ]) }} as quarantine_reason
+        ] + timestamp_checks(['renamed.created_at'])
+        ) }} as quarantine_reason
     from renamed
     left join accounts on renamed.account_id = accounts.account_id
 )

@@ -36,8 +36,8 @@ screened as (
             ('versions.interaction_id is null or versions.account_id is null or versions.occurred_at is null',
              'null_key'),
             ('accounts.account_id is null', 'orphan_account'),
-            ('versions.occurred_at > ' ~ load_cutoff(), 'future_timestamp'),
-        ]) }} as quarantine_reason
+        ] + timestamp_checks(['versions.occurred_at'])
+        ) }} as quarantine_reason
     from versions
     left join accounts on versions.account_id = accounts.account_id
 )

@@ -48,9 +48,12 @@ screened as (
             ('renamed.event_id is null or renamed.account_id is null or renamed.occurred_at is null',
              'null_key'),
             ('accounts.account_id is null', 'orphan_account'),
-            ('renamed.occurred_at > ' ~ load_cutoff(), 'future_timestamp'),
+        ] + timestamp_checks(['renamed.occurred_at']) + [
             ('already_accepted.event_id is not null', 'duplicate'),
-        ], keep_order='renamed.loaded_at asc') }} as quarantine_reason
+        ],
+        keep_order='renamed.loaded_at asc',
+        tie_break=['renamed.occurred_at', 'renamed.account_id', 'renamed.user_id', 'renamed.event_type'],
+        ) }} as quarantine_reason
     from renamed
     left join accounts on renamed.account_id = accounts.account_id
     left join already_accepted on renamed.event_id = already_accepted.event_id

@@ -36,8 +36,9 @@ screened as (
              'null_key'),
             ('accounts.account_id is null', 'orphan_account'),
             ('renamed.metric_value is null', 'missing_value'),
-            ('renamed.measured_at > ' ~ load_cutoff(), 'future_timestamp'),
-        ]) }} as quarantine_reason
+        ] + non_finite_checks(['renamed.metric_value'])
+          + timestamp_checks(['renamed.measured_at'])
+        ) }} as quarantine_reason
     from renamed
     left join accounts on renamed.account_id = accounts.account_id
 )

@@ -35,8 +35,7 @@ screened as (
              'null_key'),
             ('accounts.account_id is null', 'orphan_account'),
             ('renamed.csat_score < 1 or renamed.csat_score > 5', 'out_of_range_score'),
-            ('renamed.opened_at > ' ~ load_cutoff() ~ ' or renamed.resolved_at > ' ~ load_cutoff(),
-             'future_timestamp'),
+        ] + timestamp_checks(['renamed.opened_at', 'renamed.first_response_at', 'renamed.resolved_at']) + [
             ('renamed.resolved_at < renamed.opened_at', 'invalid_period'),
         ]) }} as quarantine_reason
     from renamed

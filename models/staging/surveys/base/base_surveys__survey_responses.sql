@@ -46,8 +46,8 @@ screened as (
              ~ " or (versions.survey_type = 'csat' and (versions.score < 1 or versions.score > 5))"
              ~ " or (versions.survey_type = 'ces' and (versions.score < 1 or versions.score > 7))",
              'out_of_range_score'),
-            ('versions.responded_at > ' ~ load_cutoff(), 'future_timestamp'),
-        ]) }} as quarantine_reason
+        ] + timestamp_checks(['versions.responded_at'])
+        ) }} as quarantine_reason
     from versions
     left join accounts on versions.account_id = accounts.account_id
 )

@@ -36,8 +36,8 @@ screened as (
             ('versions.visit_id is null or versions.occurred_at is null', 'null_key'),
             ('versions.account_id is not null and accounts.account_id is null', 'orphan_account'),
             ('versions.pages < 0 or versions.duration_seconds < 0', 'negative_value'),
-            ('versions.occurred_at > ' ~ load_cutoff(), 'future_timestamp'),
-        ]) }} as quarantine_reason
+        ] + timestamp_checks(['versions.occurred_at'])
+        ) }} as quarantine_reason
     from versions
     left join accounts on versions.account_id = accounts.account_id
 )
