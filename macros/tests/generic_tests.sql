@@ -64,7 +64,9 @@ having count(*) > 0
 {%- if not checks %}
 select 'none' as metric_column, 0 as rows_out_of_range where 1 = 0
 {%- endif %}
+{% endtest %}
 
+{#-
     Every non-null value is at most the `quantity` row's max_value of the plausibility_bounds
     seed: a plausibility limit lives in the seed, beside the staging checks that read it.
 -#}
