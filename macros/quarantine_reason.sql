@@ -56,14 +56,17 @@
     Checks of when things happened, for a screening model's `checks`: any of `columns` before
     the seed's earliest plausible date is 'implausible_timestamp' (a 1900 default, a 1990 typo
     would stretch every history back to it); after the run started, plus a day of clock skew,
-    is 'future_timestamp'.
+    is 'future_timestamp'. `scheduled` columns (a due date, a renewal) are only checked for
+    being too early: they are meant to lie ahead.
 -#}
-{% macro timestamp_checks(columns) -%}
+{% macro timestamp_checks(columns, scheduled=[]) -%}
     {%- set earliest = dbt.cast("'" ~ plausibility_bound('timestamp', 'min_value', '2000-01-01') ~ "'", dbt.type_timestamp()) -%}
     {%- set too_early = [] -%}
     {%- set too_late = [] -%}
-    {%- for column in columns -%}
+    {%- for column in columns + scheduled -%}
         {%- do too_early.append(column ~ ' < ' ~ earliest) -%}
+    {%- endfor -%}
+    {%- for column in columns -%}
         {%- do too_late.append(column ~ ' > ' ~ load_cutoff()) -%}
     {%- endfor -%}
     {{ return([

@@ -41,7 +41,7 @@ screened as (
             ('renamed.amount < 0', 'negative_amount'),
         ] + plausibility_checks({'renamed.amount': 'invoice_amount'}) + [
             ('fx_rates.currency is null', 'unknown_currency'),
-        ] + timestamp_checks(['renamed.issued_at', 'renamed.due_at', 'renamed.paid_at'])
+        ] + timestamp_checks(['renamed.issued_at', 'renamed.paid_at'], scheduled=['renamed.due_at'])
         ) }} as quarantine_reason
     from renamed
     left join accounts on renamed.account_id = accounts.account_id
