@@ -19,7 +19,9 @@ renamed as (
         lower(lifecycle_stage) as lifecycle_stage,
         -- timestamps
         {{ to_utc('created_at') }} as created_at,
-        {{ to_utc('_loaded_at') }} as loaded_at
+        {{ to_utc('_loaded_at') }} as loaded_at,
+        -- a connector's soft-deleted row (macro deleted_in_source; native rows: false)
+        {{ deleted_in_source('crm', 'accounts') }} as deleted_in_source
     from source
 ),
 
@@ -31,6 +33,7 @@ screened as (
     select
         renamed.*,
         {{ quarantine_reason('renamed.account_id', [
+            ('renamed.deleted_in_source', 'deleted_in_source'),
             ('renamed.account_id is null', 'null_key'),
             ("renamed.plan_tier not in ('starter', 'growth', 'enterprise') or renamed.plan_tier is null",
              'invalid_segment'),
