@@ -7,14 +7,9 @@
     The native contract stays the default; sources may be mixed (Stripe billing, native events).
 -#}
 
-{#- Which connectors can fill which raw tables of which contract source. -#}
+{#- Which connectors can fill which raw tables of which contract source (dbt_project.yml). -#}
 {% macro connector_adapters() -%}
-    {{ return({
-        'billing': {'stripe': ['subscriptions', 'invoices']},
-        'support': {'zendesk': ['support_tickets']},
-        'crm': {'salesforce': ['accounts', 'contacts']},
-        'product': {'segment': ['product_events']},
-    }) }}
+    {{ return(var('connector_adapters')) }}
 {%- endmacro %}
 
 {#- The connector selected for a contract source: 'native' (the default) or a connector name. -#}

@@ -19,6 +19,7 @@ from chw.errors import ChwError, ExitCode
 from chw.settings import PROJECT_DIR
 
 CONNECTORS_DIR = PROJECT_DIR / "models" / "staging" / "connectors"
+DBT_PROJECT = PROJECT_DIR / "dbt_project.yml"
 CONNECTORS = ("stripe", "zendesk", "salesforce", "segment")
 POSTGRES_TYPES = {"double": "double precision", "varchar": "text"}
 
@@ -46,6 +47,37 @@ def connector_tables(connector: str) -> dict[str, ConnectorTable]:
         )
         for table in tables
     }
+
+
+def connector_adapters() -> dict[str, dict[str, list[str]]]:
+    """source -> connector -> raw tables it fills (var connector_adapters of dbt_project.yml)."""
+    return yaml.safe_load(DBT_PROJECT.read_text())["vars"]["connector_adapters"]
+
+
+def served_tables(dbt_vars: str | None) -> dict[str, str]:
+    """The raw tables a run reads from connectors instead of native files, each with its
+    connector, from the `<source>_source` vars of `chw run --vars`."""
+    try:
+        chosen = yaml.safe_load(dbt_vars or "{}") or {}
+    except yaml.YAMLError as exc:
+        raise ChwError(f"--vars is not YAML: {str(exc).splitlines()[0]}", ExitCode.USAGE) from None
+    if not isinstance(chosen, dict):
+        raise ChwError(
+            "--vars must be a YAML mapping, e.g. '{billing_source: stripe}'", ExitCode.USAGE
+        )
+    served: dict[str, str] = {}
+    for source, adapters in connector_adapters().items():
+        connector = str(chosen.get(f"{source}_source", "native")).lower()
+        if connector == "native":
+            continue
+        if connector not in adapters:
+            raise ChwError(
+                f"{source}_source: {connector!r} is not a connector for {source}; choose native or "
+                + " or ".join(adapters),
+                ExitCode.USAGE,
+            )
+        served.update(dict.fromkeys(adapters[connector], connector))
+    return served
 
 
 def _csv_header(path: Path, table: ConnectorTable) -> list[str]:

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import Workspace
 
 from chw.connectors import CONNECTORS, load_duckdb, load_postgres
 from chw.contract import raw_tables
-from chw.errors import ChwError
+from chw.errors import ChwError, ExitCode
 from chw.load import postgres_connection_params
 from chw.pgserver import local_postgres
 from chw.portability import dbt_build, dbt_env
@@ -191,10 +192,16 @@ def test_every_adapter_builds_on_duckdb(all_connectors_duckdb: Query) -> None:
     assert_marts_built(query, NOT_PROVIDED, CONNECTOR_METRICS)
 
 
-def test_stripe_billing_mixes_with_native_tables(tmp_path: Path) -> None:
-    query = build_duckdb(
-        tmp_path, "{billing_source: stripe}", ("stripe",), native=("accounts", "product_events")
-    )
+def test_stripe_billing_mixes_with_native_tables_through_chw_run(tmp_path: Path) -> None:
+    """The user's path: native accounts and events as files, Stripe tables loaded into the
+    build database, `chw run --vars '{billing_source: stripe}'`, published and reported."""
+    workspace = Workspace(tmp_path)
+    native_raw(workspace.paths.raw, ("accounts", "product_events"))
+    loaded = workspace.chw("load-connector", "stripe", str(FIXTURES / "stripe"))
+    assert loaded.returncode == 0, loaded.stderr[-2000:]
+    result = workspace.chw("run", "--vars", "{billing_source: stripe}")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    query = duckdb_query(workspace.paths.build_db)
     counts = source_counts(query)
     assert counts["crm.accounts"] == (8, 8, 0)  # native accounts, all accepted
     assert counts["product.product_events"] == (15, 15, 0)
@@ -205,6 +212,15 @@ def test_stripe_billing_mixes_with_native_tables(tmp_path: Path) -> None:
         NOT_PROVIDED | {"ticket_csat", "reopen_rate", "tickets_per_seat"},
         {"arr_usd", "overdue_invoices", "avg_days_late", "active_days"},
     )
+    report = (workspace.paths.report_dir / "data_quality.md").read_text()
+    assert "| subscriptions | stripe |" in report and "| invoices | stripe |" in report
+    assert "| support_tickets | absent" in report
+
+
+def test_chw_run_rejects_an_unknown_connector(tmp_path: Path) -> None:
+    result = Workspace(tmp_path).chw("run", "--vars", "{billing_source: chargebee}")
+    assert result.returncode == ExitCode.USAGE
+    assert "'chargebee' is not a connector for billing" in result.stdout + result.stderr
 
 
 def test_loader_rejects_columns_the_connector_does_not_have(tmp_path: Path) -> None:
