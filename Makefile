@@ -30,6 +30,7 @@ lint: venv ## ruff + sqlfluff
 	$(BIN)/ruff format --check scripts
 	@mkdir -p warehouse/tmp  # the dbt templater opens a DuckDB file: a scratch one, not the build's
 	CHW_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests --processes 2
+	CHW_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models/staging/connectors --config .sqlfluff-connectors --processes 2
 
 browser: ## Install Debian's chromium for the dashboard test (needs root/apt)
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)

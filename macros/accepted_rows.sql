@@ -1,4 +1,7 @@
-{#- A staging model: the accepted rows of its base (screening) model, without the verdict (nor a connector's deleted_in_source flag, false for every accepted row). -#}
+{#-
+    A staging model: the accepted rows of its base (screening) model, without the verdict
+    (nor a connector's deleted_in_source flag, false for every accepted row).
+-#}
 {% macro accepted_rows(base_model) -%}
 with
 

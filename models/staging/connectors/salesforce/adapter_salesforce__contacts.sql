@@ -14,7 +14,8 @@ mapped as (
         id as contact_id,
         account_id,
         email,
-        {{ role_field }} as role,
+        -- `role` is the contract's column name
+        {{ role_field }} as role,  -- noqa: RF04
         created_date as created_at,
         _fivetran_synced as _loaded_at,
         coalesce(is_deleted, false) or coalesce(_fivetran_deleted, false) as _deleted_in_source

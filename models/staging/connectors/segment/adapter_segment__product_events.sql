@@ -15,7 +15,8 @@ mapped as (
         user_id,
         -- "Report Exported" -> report_exported
         replace(trim(lower(event)), ' ', '_') as event_type,
-        "timestamp" as occurred_at,
+        -- a type name: PostgreSQL needs the quotes
+        "timestamp" as occurred_at,  -- noqa: RF06
         _fivetran_synced as _loaded_at,
         false as _deleted_in_source
     from tracks

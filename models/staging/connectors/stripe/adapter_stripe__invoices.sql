@@ -1,6 +1,8 @@
 -- Stripe invoices as the raw billing.invoices contract (docs/adapters.md).
 {{ config(enabled=connector_enabled('stripe') and var('stripe__using_invoices', true)) }}
 
+{%- set account_id_key = var('stripe__account_id_metadata_key', 'account_id') %}
+
 with
 
 invoices as (
@@ -15,7 +17,7 @@ mapped as (
     select
         invoices.id as invoice_id,
         coalesce(
-            {{ json_text_field('customers.metadata', var('stripe__account_id_metadata_key', 'account_id')) }},
+            {{ json_text_field('customers.metadata', account_id_key) }},
             invoices.customer_id
         ) as account_id,
         invoices.subscription_id,

@@ -2,6 +2,9 @@
 -- one contract period per subscription, its current period (docs/adapters.md).
 {{ config(enabled=connector_enabled('stripe')) }}
 
+{%- set account_id_key = var('stripe__account_id_metadata_key', 'account_id') -%}
+{%- set plan_tier_key = var('stripe__plan_tier_metadata_key', 'plan_tier') %}
+
 with
 
 subscriptions as (
@@ -25,8 +28,7 @@ priced_items as (
         items.subscription_id,
         items.quantity,
         prices.currency,
-        {{ json_text_field('prices.metadata', var('stripe__plan_tier_metadata_key', 'plan_tier')) }}
-            as plan_tier,
+        {{ json_text_field('prices.metadata', plan_tier_key) }} as plan_tier,
         prices.nickname,
         -- cents per unit -> annual amount: billings per year from the price's interval
         prices.unit_amount / 100.0 * items.quantity
@@ -58,7 +60,7 @@ periods as (
     select
         subscriptions.id as subscription_id,
         coalesce(
-            {{ json_text_field('customers.metadata', var('stripe__account_id_metadata_key', 'account_id')) }},
+            {{ json_text_field('customers.metadata', account_id_key) }},
             subscriptions.customer_id
         ) as account_id,
         per_subscription.plan,
@@ -67,7 +69,8 @@ periods as (
         cast(per_subscription.arr / 12.0 as {{ type_double() }}) as mrr,
         upper(per_subscription.currency) as currency,
         cast(subscriptions.current_period_start as date) as start_date,
-        cast(coalesce(subscriptions.ended_at, subscriptions.current_period_end) as date) as end_date,
+        cast(coalesce(subscriptions.ended_at, subscriptions.current_period_end) as date)
+            as end_date,
         subscriptions.status in ('canceled', 'incomplete_expired') as has_ended,
         subscriptions._fivetran_synced as _loaded_at,
         coalesce(customers.is_deleted, false) as _deleted_in_source
@@ -81,7 +84,7 @@ periods as (
 -- expanded or contracted by ARR; any other ended subscription churned.
 followed as (
     select
-        periods.*,
+        *,
         lead(start_date) over (partition by account_id order by start_date, subscription_id)
             as next_start_date,
         lead(arr) over (partition by account_id order by start_date, subscription_id)

@@ -41,8 +41,10 @@ users as (
 tagged as (
     select
         ticket_id,
-        max(case when tag = '{{ var("zendesk__escalation_tag", "escalated") }}' then 1 else 0 end)
-            = 1 as is_escalated,
+        coalesce(
+            max(case when tag = '{{ var("zendesk__escalation_tag", "escalated") }}' then 1 end),
+            0
+        ) = 1 as is_escalated,
         -- the first category tag in alphabetical order when several apply
         min(case
             {%- for tag, category in category_tags.items() %}
