@@ -74,6 +74,10 @@
         {{ return(ref('adapter_' ~ connector ~ '__' ~ table_name)) }}
     {%- endif -%}
     {%- set node = _source_node(source_name, table_name) -%}
+    {%- if node is none -%}
+        {#- parsing (a switched-off connector table): the SQL is rendered again at execution -#}
+        {{ return('(select 1 as parsing) as absent_' ~ table_name) }}
+    {%- endif -%}
     {%- set columns = [] -%}
     {%- for column in node.columns.values() -%}
         {%- do columns.append(

@@ -245,6 +245,26 @@ def test_unknown_connector_is_a_clear_error(tmp_path: Path) -> None:
         )
 
 
+def test_a_connector_table_switches_off_like_fivetran(tmp_path: Path) -> None:
+    """`stripe__using_invoices: false`: invoices read as an absent table (metrics N/A)."""
+    dbt_build(
+        "duckdb",
+        dbt_env(native_raw(tmp_path / "raw", ()), tmp_path),
+        tmp_path,
+        command="compile",
+        extra_args=(
+            "--vars",
+            "{billing_source: stripe, stripe__using_invoices: false}",
+            "--select",
+            "base_billing__invoices agg_source_row_counts",
+        ),
+    )
+    compiled = next((tmp_path / "target-duckdb").rglob("base_billing__invoices.sql")).read_text()
+    assert "absent_invoices" in compiled and "adapter_stripe__invoices" not in compiled
+    counts = next((tmp_path / "target-duckdb").rglob("agg_source_row_counts.sql")).read_text()
+    assert "adapter_stripe__subscriptions" in counts
+
+
 @pytest.mark.postgres
 def test_every_adapter_builds_on_postgres(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with local_postgres() as pg_env:
