@@ -55,17 +55,6 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Epoch seconds (a connector's integer timestamp) as a naive UTC timestamp. -#}
-{% macro epoch_to_timestamp(column) -%}
-    {{ return(adapter.dispatch('epoch_to_timestamp')(column)) }}
-{%- endmacro %}
-{% macro default__epoch_to_timestamp(column) -%}
-    cast(to_timestamp({{ column }}) at time zone 'UTC' as {{ dbt.type_timestamp() }})
-{%- endmacro %}
-{% macro spark__epoch_to_timestamp(column) -%}
-    cast(timestamp_seconds({{ column }}) as {{ dbt.type_timestamp() }})
-{%- endmacro %}
-
 {#- A string key from a JSON object held as text (a connector's `metadata`, `properties`). -#}
 {% macro json_text_field(column, key) -%}
     {{ return(adapter.dispatch('json_text_field')(column, key)) }}
