@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from chw.errors import ChwError, ExitCode
+from chw.scenarios import ScenarioName
 from chw.settings import Paths, default_paths
 
 app = typer.Typer(
@@ -93,6 +94,10 @@ def generate(
         float, typer.Option(help="Share of rows to corrupt with each bad-input kind (0 to <0.1).")
     ] = 0.0,
     out: Annotated[Path | None, typer.Option(help="Raw folder; default CHW_RAW_PATH.")] = None,
+    scenario: Annotated[
+        ScenarioName,
+        typer.Option(help="World with a planted truth (truth/scenario.json): what drives churn."),
+    ] = ScenarioName.baseline,
 ) -> None:
     """Write realistic raw data (Parquet, one file per source table) driven by latent health."""
     from chw.generate import generate as run_generate
@@ -119,6 +124,7 @@ def generate(
             seed=seed,
             end_date=last_day,
             fault_rate=fault_rate,
+            scenario=scenario.value,
             progress=progress,
         )
     table = Table("table", "rows", title=f"raw data in {raw}")

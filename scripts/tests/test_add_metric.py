@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -89,7 +90,9 @@ def test_a_seed_row_without_its_expression_fails_with_a_clear_message(
 ) -> None:
     project = copy_project(tmp_path / "project")
     _add_seed_row(project, **NEW_METRIC)
-    result = Workspace(base.root, project=project).chw("run")
+    workspace = Workspace(tmp_path / "fresh", project=project)
+    shutil.copytree(base.paths.raw, workspace.paths.raw)
+    result = workspace.chw("run")
     assert result.returncode == 4, result.stderr[-2000:]
     message = " ".join(result.stderr.split())
     assert "licensed_seats" in message and "int_lifecycle_metrics_computed" in message, message

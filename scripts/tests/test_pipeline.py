@@ -134,13 +134,14 @@ def test_row_faults_are_quarantined_with_reasons(tmp_path: Path) -> None:
 def test_quality_gate_failure_publishes_nothing(
     published_workspace: Workspace, tmp_path: Path
 ) -> None:
-    """Raw data valid in shape but so wrong (half the plan tiers unknown) that GX stops the run."""
+    """Raw data valid in shape but so wrong (half the contract periods have no id) that GX stops
+    the run."""
     workspace = make_workspace(tmp_path / "broken", accounts=40, days=120)
-    accounts = workspace.paths.raw / "accounts.parquet"
+    accounts = workspace.paths.raw / "subscriptions.parquet"
     con = duckdb.connect()
     con.execute(
-        f"copy (select * replace (case when hash(account_id) % 2 = 0 then 'platinum' "
-        f"else plan_tier end as plan_tier) from read_parquet('{accounts}')) "
+        f"copy (select * replace (case when hash(subscription_id) % 2 = 0 then null "
+        f"else subscription_id end as subscription_id) from read_parquet('{accounts}')) "
         f"to '{accounts}.new' (format parquet)"
     )
     con.close()

@@ -17,7 +17,8 @@ health as (
         financial_score,
         support_score,
         confidence,
-        health_band
+        health_band,
+        no_band_reason
     from {{ ref('int_account_health_scored') }}
     where {{ since('score_date', 30) }}
 ),
