@@ -3,7 +3,8 @@
     from the seeds (metric list, methods, bounds, weights, windows, settings) and from which
     sources are present, so an incremental model records the fingerprint of those inputs
     after each build; when it has changed since, `since()` recomputes every day instead of
-    the recent ones. A changed seed re-scores all history, and only the models that read it.
+    the recent ones. A changed seed re-scores all history, in the models downstream of it
+    and only those.
 -#}
 
 {#- Where the fingerprints live: one row per model, with the intermediate models (build
@@ -16,12 +17,26 @@
     )) }}
 {%- endmacro %}
 
-{#- The fingerprint of this model's compile-time inputs: the seeds it reads (their files'
-    checksums), and the presence of every optional source and the connector filling it. -#}
+{#- The fingerprint of this model's compile-time inputs: the seeds it or any model upstream
+    reads (their files' checksums: a re-scored model re-scores its children), and the
+    presence of every optional source and the connector filling it. -#}
 {% macro config_fingerprint() -%}
     {%- if '_config_fingerprint' not in model -%}
+        {%- set queue, seen, seeds = model.depends_on.nodes | list, [], [] -%}
+        {%- for _ in range(100000) -%}
+            {%- if not queue %}{% break %}{% endif -%}
+            {%- set node_id = queue.pop() -%}
+            {%- if node_id not in seen and node_id in graph.nodes -%}
+                {%- do seen.append(node_id) -%}
+                {%- if node_id.startswith('seed.') -%}
+                    {%- do seeds.append(node_id) -%}
+                {%- else -%}
+                    {%- do queue.extend(graph.nodes[node_id].depends_on.nodes) -%}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endfor -%}
         {%- set parts = [] -%}
-        {%- for node_id in model.depends_on.nodes | sort if node_id.startswith('seed.') -%}
+        {%- for node_id in seeds | sort -%}
             {%- do parts.append(node_id ~ '=' ~ graph.nodes[node_id].checksum.checksum) -%}
         {%- endfor -%}
         {%- for staged in staged_sources() -%}

@@ -3,11 +3,15 @@
 with
 
 configured as (
-    select 'scoring_component_weights' as seed_name, count(*) as default_rows
+    select
+        'scoring_component_weights' as seed_name,
+        count(*) as default_rows
     from {{ ref('scoring_component_weights') }}
     where segment = 'default'
     union all
-    select 'scoring_bands' as seed_name, count(*) as default_rows
+    select
+        'scoring_bands' as seed_name,
+        count(*) as default_rows
     from {{ ref('scoring_bands') }}
     where segment = 'default'
 )

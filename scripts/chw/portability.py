@@ -24,6 +24,9 @@ from chw.settings import PROJECT_DIR
 SCORE_TABLE = "marts.fct_account_health_daily"
 SCORE_COLUMNS = ("account_id", "score_date", "computed_score", "published_band")
 SCORE_QUERY = f"select {', '.join(SCORE_COLUMNS)} from {SCORE_TABLE}"
+# A development target on PostgreSQL builds the marts in `<target schema>_marts`
+# (macros/generate_schema_name.sql); `prod`, DuckDB and local Spark in `marts`.
+MARTS_SCHEMA = SCORE_TABLE.split(".")[0]
 
 Key = tuple[str, str]
 Scores = dict[Key, tuple[float | None, str | None]]
@@ -99,13 +102,16 @@ def scores_duckdb(database: Path) -> Scores:
     return dict(_score_row(*row) for row in rows)
 
 
-def scores_postgres(params: dict[str, str | int]) -> Scores:
+def scores_postgres(params: dict[str, str | int], schema: str = MARTS_SCHEMA) -> Scores:
+    """The scores in `<schema>.fct_account_health_daily` on PostgreSQL."""
     import psycopg2
+
+    query = SCORE_QUERY.replace(f" from {MARTS_SCHEMA}.", f" from {schema}.")
 
     connection = psycopg2.connect(**params)
     try:
         with connection.cursor() as cursor:
-            cursor.execute(SCORE_QUERY)
+            cursor.execute(query)
             rows = cursor.fetchall()
     finally:
         connection.close()

@@ -27,7 +27,13 @@ weighted as (
             metric_scores.{{ name }},
             metric_scores.{{ name }}_score,
             case
-                when metric_scores.{{ name }}_score is null then 0.0
+                -- not measured, or its component or the whole score is not (every measured
+                -- metric or component weighs 0)
+                when
+                    metric_scores.{{ name }}_score is null
+                    or health.{{ metric.component }}_score is null
+                    or health.health_score is null
+                    then 0.0
                 else
                     (health.{{ metric.component }}_weight / health.measured_component_weight)
                     * {{ float_literal(metric.weight) }}

@@ -5,6 +5,15 @@ published as (
     where {{ since('score_date') }}
 ),
 
+account_days as (
+    select
+        account_id,
+        score_date,
+        arr_usd
+    from {{ ref('int_account_days_enumerated') }}
+    where {{ since('score_date') }}
+),
+
 drivers as (
     select * from {{ ref('int_account_drivers_ranked') }}
     where {{ since('score_date') }}
@@ -16,6 +25,8 @@ final as (
         published.account_id,
         published.score_date,
         published.segment,
+        -- contract on the day (the semantic layer's ARR in each band)
+        account_days.arr_usd,
         -- published (after any CSM override)
         published.published_score,
         published.published_band,
@@ -46,6 +57,9 @@ final as (
         drivers.weakest_component,
         drivers.recommended_action
     from published
+    left join account_days
+        on published.account_id = account_days.account_id
+        and published.score_date = account_days.score_date
     left join drivers
         on published.account_id = drivers.account_id
         and published.score_date = drivers.score_date

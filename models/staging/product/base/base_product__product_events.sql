@@ -18,7 +18,9 @@ already_accepted as (
         select event_id from {{ this }}
         where
             quarantine_reason is null
-            and event_id in (select cast(event_id as {{ dbt.type_bigint() }}) from source)
+            and event_id in (
+                select cast(source.event_id as {{ dbt.type_bigint() }}) from source
+            )
     {% else %}
         select cast(null as {{ dbt.type_bigint() }}) as event_id
         where false
