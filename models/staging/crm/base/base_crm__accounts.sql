@@ -32,11 +32,11 @@ known_ids as (
 screened as (
     select
         renamed.*,
+        -- any plan tier is a segment (tiers the seeds do not configure are scored as
+        -- `default`); an account without one cannot be weighted or banded
         {{ quarantine_reason('renamed.account_id', [
             ('renamed.deleted_in_source', 'deleted_in_source'),
             ('renamed.account_id is null', 'null_key'),
-            -- any plan tier is a segment (tiers the seeds do not configure are scored as
-            -- `default`); an account without one cannot be weighted or banded
             ("renamed.plan_tier is null or trim(renamed.plan_tier) = ''", 'invalid_segment'),
             ('renamed.parent_account_id is not null and parents.account_id is null', 'orphan_parent'),
             ('renamed.created_at > ' ~ load_cutoff(), 'future_timestamp'),
