@@ -8,7 +8,7 @@ CHW := $(BIN)/chw
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: help venv demo test lint pytest browser bench test-spark docs clean
+.PHONY: help venv demo test lint pytest browser bench test-real test-spark docs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -40,12 +40,15 @@ browser: ## Install Debian's chromium for the dashboard test (needs root/apt)
 pytest: venv
 	$(BIN)/pytest
 
-test: venv lint browser ## Every check: lint, generator, dbt build + tests, GX, WAP, faults, browser, PostgreSQL
+test: venv lint browser ## Every check: lint, generator, dbt build + tests, GX, WAP, faults, browser, PostgreSQL, real data
 	$(BIN)/pytest
 	@echo; cat output/test-run/report/data_quality.md 2>/dev/null || true
 
 bench: venv ## Benchmark at 10,000 accounts x 365 days (needs ~13 GB in .cache/)
 	$(CHW) bench
+
+test-real: venv ## Only the real-data test: IBM Telco churn imported, built and fitted
+	$(BIN)/pytest -m real -s
 
 test-spark: venv ## Build on local Spark (dbt-spark session) and compare with DuckDB (~8 min)
 	$(BIN)/pip install --quiet -r requirements-spark.txt

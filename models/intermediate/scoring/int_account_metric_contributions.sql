@@ -27,12 +27,12 @@ weighted as (
             metric_scores.{{ name }},
             metric_scores.{{ name }}_score,
             case
-                -- not measured, or its component or the whole score is not (every measured
-                -- metric or component weighs 0)
+                -- not measured, or what it is a share of weighs 0 (every measured metric of
+                -- its component, or every measured component, has weight 0): no score to share
                 when
                     metric_scores.{{ name }}_score is null
-                    or health.{{ metric.component }}_score is null
-                    or health.health_score is null
+                    or coalesce(health.{{ metric.component }}_measured_weight, 0) = 0
+                    or coalesce(health.measured_component_weight, 0) = 0
                     then 0.0
                 else
                     (health.{{ metric.component }}_weight / health.measured_component_weight)
@@ -61,18 +61,27 @@ contributions as (
     from weighted
 ),
 
+-- changes vs the contributions exactly 7 and 30 calendar days earlier (null when the
+-- account had no score that day): a join on the day, not lag() over rows
 changes as (
     select
         {%- for metric in metrics %}
             {%- set name = metric.metric_name %}
-            {{ name }}_contribution - lag({{ name }}_contribution, 7) over by_day
+            contributions.{{ name }}_contribution - week_ago.{{ name }}_contribution
                 as {{ name }}_contribution_change_7d,
-            {{ name }}_contribution - lag({{ name }}_contribution, 30) over by_day
+            contributions.{{ name }}_contribution - month_ago.{{ name }}_contribution
                 as {{ name }}_contribution_change_30d,
         {%- endfor %}
-        *
+        contributions.*
     from contributions
-    window by_day as (partition by account_id order by score_date)
+    left join contributions as week_ago
+        on
+        contributions.account_id = week_ago.account_id
+        and {{ add_days('contributions.score_date', -7) }} = week_ago.score_date
+    left join contributions as month_ago
+        on
+        contributions.account_id = month_ago.account_id
+        and {{ add_days('contributions.score_date', -30) }} = month_ago.score_date
 ),
 
 final as (

@@ -29,6 +29,8 @@ known_ids as (
     select distinct account_id from renamed
 ),
 
+-- any plan tier is a segment (tiers the seeds do not configure are scored as `default`);
+-- an account without one cannot be weighted or banded
 screened as (
     select
         renamed.*,
