@@ -25,6 +25,7 @@ from chw.pgserver import local_postgres
 from chw.portability import dbt_build, dbt_env
 
 FIXTURES = Path(__file__).parent / "fixtures" / "connectors"
+DEV_SCHEMA = "dev_adapters"  # the PostgreSQL development target's schema (CHW_PG_SCHEMA)
 ALL_CONNECTORS = (
     "{billing_source: stripe, support_source: zendesk, crm_source: salesforce, "
     "product_source: segment}"
@@ -275,12 +276,8 @@ def test_every_adapter_builds_on_postgres(tmp_path: Path, monkeypatch: pytest.Mo
         for connector in CONNECTORS:
             load_postgres(FIXTURES / connector, connector, params)
         raw = native_raw(tmp_path / "raw", ())
-        dbt_build(
-            "postgres",
-            dbt_env(raw, tmp_path, pg_env),
-            tmp_path,
-            extra_args=("--vars", ALL_CONNECTORS),
-        )
+        env = dbt_env(raw, tmp_path, {**pg_env, "CHW_PG_SCHEMA": DEV_SCHEMA})
+        dbt_build("postgres", env, tmp_path, extra_args=("--vars", ALL_CONNECTORS))
         query = postgres_query(params)
         counts = source_counts(query)
         assert counts["billing.subscriptions"] == (10, 8, 2)
@@ -290,12 +287,12 @@ def test_every_adapter_builds_on_postgres(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def postgres_query(params: dict[str, str | int]) -> Query:
-    """Run the same queries on PostgreSQL, whose target prefixes the custom schemas with its
-    own (`public_marts`: macros/generate_schema_name.sql)."""
+    """Run the same queries on PostgreSQL, whose development target prefixes the custom
+    schemas with its own (`dev_adapters_marts`: macros/generate_schema_name.sql)."""
     import psycopg2
 
     def run(sql: str) -> list[tuple]:
-        sql = re.sub(r"\b(marts|staging)\.", r"public_\1.", sql)
+        sql = re.sub(r"\b(marts|staging)\.", DEV_SCHEMA + r"_\1.", sql)
         connection = psycopg2.connect(**params)
         try:
             with connection.cursor() as cursor:
