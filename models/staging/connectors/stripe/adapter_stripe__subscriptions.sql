@@ -3,7 +3,9 @@
 {{ config(enabled=connector_enabled('stripe')) }}
 
 {%- set account_id_key = var('stripe__account_id_metadata_key', 'account_id') -%}
-{%- set plan_tier_key = var('stripe__plan_tier_metadata_key', 'plan_tier') %}
+{%- set plan_tier_key = var('stripe__plan_tier_metadata_key', 'plan_tier') -%}
+{#- Fivetran names the item's price plan_id (legacy plans and prices share ids) -#}
+{%- set item_price_column = var('stripe__item_price_column', 'plan_id') %}
 
 with
 
@@ -39,7 +41,7 @@ priced_items as (
             when 'day' then 365.0
         end / coalesce(nullif(prices.recurring_interval_count, 0), 1) as annual_amount
     from items
-    inner join prices on items.plan_id = prices.id
+    inner join prices on items.{{ item_price_column }} = prices.id
     -- metered prices bill usage, not seats: they carry no recurring contract value
     where coalesce(prices.recurring_usage_type, 'licensed') = 'licensed'
 ),
