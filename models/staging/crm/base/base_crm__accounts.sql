@@ -34,8 +34,6 @@ known_ids as (
 screened as (
     select
         renamed.*,
-        -- any plan tier is a segment (tiers the seeds do not configure are scored as
-        -- `default`); an account without one cannot be weighted or banded
         {{ quarantine_reason('renamed.account_id', [
             ('renamed.deleted_in_source', 'deleted_in_source'),
             ('renamed.account_id is null', 'null_key'),
