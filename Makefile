@@ -30,6 +30,9 @@ lint: venv ## ruff + sqlfluff (SQL as compiled for a first build and an incremen
 	$(BIN)/ruff format --check scripts
 	@# the dbt templater compiles against a tiny warehouse dbt built in warehouse/lint
 	$(BIN)/python -m chw.lintsql models tests
+	@# the connector adapters are disabled unless selected: lint them with every connector on
+	CHW_DUCKDB_PATH=warehouse/lint/first_build.duckdb CHW_RAW_PATH=warehouse/lint/raw \
+		$(BIN)/sqlfluff lint models/staging/connectors --config .sqlfluff-connectors --processes 2
 
 browser: ## Install Debian's chromium for the dashboard test (needs root/apt)
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)

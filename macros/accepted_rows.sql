@@ -1,4 +1,7 @@
-{#- A staging model: the accepted rows of its base (screening) model, without the verdict. -#}
+{#-
+    A staging model: the accepted rows of its base (screening) model, without the verdict
+    (nor a connector's deleted_in_source flag, false for every accepted row).
+-#}
 {% macro accepted_rows(base_model) -%}
 with
 
@@ -7,7 +10,7 @@ screened as (
 ),
 
 accepted as (
-    select {{ star_except(ref(base_model), ['quarantine_reason']) }}
+    select {{ star_except(ref(base_model), ['quarantine_reason', 'deleted_in_source']) }}
     from screened
     where quarantine_reason is null
 )

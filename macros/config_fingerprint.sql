@@ -19,7 +19,7 @@
 
 {#- The fingerprint of a model's compile-time inputs: the seeds it or any model upstream
     reads (their files' checksums: a re-scored model re-scores its children) and the
-    presence of every optional source. -#}
+    presence of every optional source and the connector filling it. -#}
 {% macro node_fingerprint(node) -%}
     {%- set queue, seen, seeds = node.depends_on.nodes | list, [], [] -%}
     {%- for _ in range(100000) -%}
@@ -39,7 +39,11 @@
         {%- do parts.append(node_id ~ '=' ~ graph.nodes[node_id].checksum.checksum) -%}
     {%- endfor -%}
     {%- for staged in staged_sources() -%}
-        {%- do parts.append(staged.table ~ '=' ~ using_source(staged.source, staged.table)) -%}
+        {#- which connector fills a table changes its rows as much as its presence -#}
+        {%- do parts.append(
+            staged.table ~ '=' ~ using_source(staged.source, staged.table) ~ ':'
+            ~ (table_connector(staged.source, staged.table) or 'native')
+        ) -%}
     {%- endfor -%}
     {{ return(local_md5(parts | join(';'))) }}
 {%- endmacro %}

@@ -20,7 +20,13 @@
 {% macro using_source(source_name, table_name) -%}
     {%- set flag = var('using_' ~ table_name, none) -%}
     {%- set node = _source_node(source_name, table_name) -%}
-    {%- if node is none or node.meta.get('required', false) -%}
+    {%- set connector = table_connector(source_name, table_name) -%}
+    {%- if connector is not none -%}
+        {#- a connector's table is present unless switched off (`stripe__using_invoices`);
+            known from vars alone, so the adapter model is referenced only when it is read -#}
+        {{ return(var(connector ~ '__using_' ~ table_name, flag if flag is not none else true)
+            | string | lower in ['true', '1', 'yes', 'on']) }}
+    {%- elif node is none or node.meta.get('required', false) -%}
         {{ return(true) }}
     {%- elif flag is not none -%}
         {{ return(flag | string | lower in ['true', '1', 'yes', 'on']) }}
@@ -54,21 +60,33 @@
 {%- endmacro %}
 
 {#-
-    What a model selects from for a raw table: the source itself when present, otherwise an
-    empty relation with the contract's columns and types (from the sources YAML).
+    What a model selects from for a raw table: the source itself when present (or the adapter
+    model of the connector that fills it), otherwise an empty relation with the contract's
+    columns and types (from the sources YAML).
 -#}
 {% macro raw_source(source_name, table_name) -%}
-    {%- set relation = source(source_name, table_name) -%}
-    {%- if using_source(source_name, table_name) -%}
-        {{ return(relation) }}
+    {%- set connector = table_connector(source_name, table_name) -%}
+    {%- if connector is none -%}
+        {%- set relation = source(source_name, table_name) -%}
+        {%- if using_source(source_name, table_name) -%}{{ return(relation) }}{%- endif -%}
+    {%- elif using_source(source_name, table_name) -%}
+        {#- a connector fills it (macros/connectors.sql): read its adapter model -#}
+        {{ return(ref('adapter_' ~ connector ~ '__' ~ table_name)) }}
     {%- endif -%}
     {%- set node = _source_node(source_name, table_name) -%}
+    {%- if node is none -%}
+        {#- parsing (a switched-off connector table): the SQL is rendered again at execution -#}
+        {{ return('(select 1 as parsing) as absent_' ~ table_name) }}
+    {%- endif -%}
     {%- set columns = [] -%}
     {%- for column in node.columns.values() -%}
         {%- do columns.append(
             'cast(null as ' ~ contract_type(column.data_type) ~ ') as ' ~ column.name
         ) -%}
     {%- endfor -%}
+    {%- if connector is not none -%}
+        {%- do columns.append('cast(false as ' ~ dbt.type_boolean() ~ ') as _deleted_in_source') -%}
+    {%- endif -%}
     {{ return('(select ' ~ columns | join(', ') ~ ' where 1 = 0) as absent_' ~ table_name) }}
 {%- endmacro %}
 

@@ -330,6 +330,34 @@ def load(
     console.print(f"loaded {sum(rows.values()):,} rows into {len(rows)} tables")
 
 
+@app.command("load-connector")
+@friendly
+def load_connector(
+    connector: Annotated[str, typer.Argument(help="stripe, zendesk, salesforce or segment.")],
+    folder: Annotated[
+        Path, typer.Argument(help="One CSV per connector table (customer.csv, ...).")
+    ],
+    target: Annotated[
+        str, typer.Option(help="duckdb (the build database) or postgres.")
+    ] = "duckdb",
+) -> None:
+    """Load CSV exports of a connector's tables into its schema, as Fivetran would sync them
+    (try an adapter before the connector runs; docs/adapters.md)."""
+    from chw.connectors import load_duckdb, load_postgres
+    from chw.load import postgres_connection_params
+
+    paths = default_paths()
+    with step(f"loading {connector} tables into {target}"):
+        if target == "duckdb":
+            paths.warehouse.mkdir(parents=True, exist_ok=True)
+            rows = load_duckdb(folder, connector, paths.build_db)
+        elif target == "postgres":
+            rows = load_postgres(folder, connector, postgres_connection_params())
+        else:
+            raise ChwError("--target must be duckdb or postgres", ExitCode.USAGE)
+    console.print(f"loaded {rows:,} rows into schema {connector}")
+
+
 @app.command()
 @friendly
 def demo(

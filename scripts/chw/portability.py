@@ -65,10 +65,17 @@ def _failures(dbt_stdout: str) -> str:
     return "\n".join(picked[:20])
 
 
-def dbt_build(target: str, env: dict[str, str], work_dir: Path, command: str = "build") -> float:
-    """`dbt <command> --target <target>` in a subprocess (cwd: work_dir); return its seconds."""
+def dbt_build(
+    target: str,
+    env: dict[str, str],
+    work_dir: Path,
+    command: str = "build",
+    extra_args: tuple[str, ...] = (),
+) -> float:
+    """`dbt <command> --target <target> [extra_args]` in a subprocess (cwd: work_dir); return
+    its seconds."""
     dbt = Path(sys.executable).with_name("dbt")
-    args = [str(dbt), "--no-use-colors", command, "--target", target]
+    args = [str(dbt), "--no-use-colors", command, "--target", target, *extra_args]
     args += ["--project-dir", str(PROJECT_DIR)]
     args += ["--target-path", str(work_dir / f"target-{target}")]
     args += ["--log-path", str(work_dir / "logs")]

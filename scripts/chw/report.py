@@ -41,6 +41,11 @@ def _sections(run: Run) -> list[tuple[str, list[str], list[list[object]]]]:
             ],
         ),
         (
+            "Connector adapters (docs/adapters.md): raw tables filled by a connector",
+            ["source", "connector"],
+            [[table, connector] for table, connector in run.get("connector_tables", {}).items()],
+        ),
+        (
             "Rows per source: raw = accepted + quarantined",
             ["source", "raw", "accepted", "quarantined", "balanced"],
             [

@@ -26,7 +26,9 @@ renamed as (
         {{ to_utc_date('issued_at') }} as issued_at,
         {{ to_utc_date('due_at') }} as due_at,
         {{ to_utc('paid_at') }} as paid_at,
-        {{ to_utc('_loaded_at') }} as loaded_at
+        {{ to_utc('_loaded_at') }} as loaded_at,
+        -- a connector's soft-deleted row (macro deleted_in_source; native rows: false)
+        {{ deleted_in_source('billing', 'invoices') }} as deleted_in_source
     from source
 ),
 
@@ -34,6 +36,7 @@ screened as (
     select
         renamed.*,
         {{ quarantine_reason('renamed.invoice_id', [
+            ('renamed.deleted_in_source', 'deleted_in_source'),
             ('renamed.invoice_id is null or renamed.account_id is null or renamed.due_at is null',
              'null_key'),
             ('accounts.account_id is null', 'orphan_account'),

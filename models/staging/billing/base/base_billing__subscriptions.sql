@@ -28,7 +28,9 @@ renamed as (
         -- dates
         {{ to_utc_date('start_date') }} as start_date,
         {{ to_utc_date('end_date') }} as end_date,
-        {{ to_utc('_loaded_at') }} as loaded_at
+        {{ to_utc('_loaded_at') }} as loaded_at,
+        -- a connector's soft-deleted row (macro deleted_in_source; native rows: false)
+        {{ deleted_in_source('billing', 'subscriptions') }} as deleted_in_source
     from source
 ),
 
@@ -36,6 +38,7 @@ screened as (
     select
         renamed.*,
         {{ quarantine_reason('renamed.subscription_id', [
+            ('renamed.deleted_in_source', 'deleted_in_source'),
             ('renamed.subscription_id is null or renamed.account_id is null', 'null_key'),
             ('accounts.account_id is null', 'orphan_account'),
         ] + non_finite_checks(['renamed.arr', 'renamed.mrr']) + [

@@ -19,7 +19,9 @@ renamed as (
         lower(lifecycle_stage) as lifecycle_stage,
         -- timestamps
         {{ to_utc('created_at') }} as created_at,
-        {{ to_utc('_loaded_at') }} as loaded_at
+        {{ to_utc('_loaded_at') }} as loaded_at,
+        -- a connector's soft-deleted row (macro deleted_in_source; native rows: false)
+        {{ deleted_in_source('crm', 'accounts') }} as deleted_in_source
     from source
 ),
 
@@ -33,6 +35,7 @@ screened as (
     select
         renamed.*,
         {{ quarantine_reason('renamed.account_id', [
+            ('renamed.deleted_in_source', 'deleted_in_source'),
             ('renamed.account_id is null', 'null_key'),
             ("renamed.plan_tier is null or trim(renamed.plan_tier) = ''", 'invalid_segment'),
             ('renamed.parent_account_id is not null and parents.account_id is null', 'orphan_parent'),

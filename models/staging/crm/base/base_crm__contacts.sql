@@ -18,7 +18,9 @@ renamed as (
         lower(role) as contact_role,
         -- timestamps
         {{ to_utc('created_at') }} as created_at,
-        {{ to_utc('_loaded_at') }} as loaded_at
+        {{ to_utc('_loaded_at') }} as loaded_at,
+        -- a connector's soft-deleted row (macro deleted_in_source; native rows: false)
+        {{ deleted_in_source('crm', 'contacts') }} as deleted_in_source
     from source
 ),
 
@@ -26,6 +28,7 @@ screened as (
     select
         renamed.*,
         {{ quarantine_reason('renamed.contact_id', [
+            ('renamed.deleted_in_source', 'deleted_in_source'),
             ('renamed.contact_id is null or renamed.account_id is null', 'null_key'),
             ('accounts.account_id is null', 'orphan_account'),
         ] + timestamp_checks(['renamed.created_at'])

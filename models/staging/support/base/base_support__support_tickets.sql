@@ -23,7 +23,9 @@ renamed as (
         {{ to_utc('opened_at') }} as opened_at,
         {{ to_utc('first_response_at') }} as first_response_at,
         {{ to_utc('resolved_at') }} as resolved_at,
-        {{ to_utc('_loaded_at') }} as loaded_at
+        {{ to_utc('_loaded_at') }} as loaded_at,
+        -- a connector's soft-deleted row (macro deleted_in_source; native rows: false)
+        {{ deleted_in_source('support', 'support_tickets') }} as deleted_in_source
     from source
 ),
 
@@ -31,6 +33,7 @@ screened as (
     select
         renamed.*,
         {{ quarantine_reason('renamed.ticket_id', [
+            ('renamed.deleted_in_source', 'deleted_in_source'),
             ('renamed.ticket_id is null or renamed.account_id is null or renamed.opened_at is null',
              'null_key'),
             ('accounts.account_id is null', 'orphan_account'),
