@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -37,7 +38,8 @@ console = Console(stderr=True)
 
 
 def _fail(message: str, code: int) -> None:
-    console.print(f"[bold red]error:[/] {message}")
+    one_line = " ".join(message.split())
+    console.print(f"[bold red]error:[/] {escape(one_line)} (exit {code})", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -99,6 +101,12 @@ def generate(
 
     if accounts < 1 or days < 30:
         raise ChwError("need at least 1 account and 30 days", ExitCode.USAGE)
+    if users_per_account < 1 or not 0 <= event_rate <= 100 or seed < 0:
+        raise ChwError(
+            "--users-per-account must be at least 1, --event-rate between 0 and 100 "
+            "and --seed not negative",
+            ExitCode.USAGE,
+        )
     if not 0 <= fault_rate < 0.1:
         raise ChwError("--fault-rate must be at least 0 and below 0.1", ExitCode.USAGE)
     try:
@@ -144,14 +152,16 @@ def _summary(paths: Paths, record: Any) -> None:
     console.print(table)
 
 
-def _pipeline(paths: Paths) -> None:
+def _pipeline(paths: Paths, *, full_refresh: bool = False, accept_drop: bool = False) -> None:
     from chw.pipeline import run_pipeline
     from chw.report import write_report
 
     record = None
     try:
         with step("pipeline: validate raw → dbt build → validate marts → publish") as progress:
-            record = run_pipeline(paths, progress)
+            record = run_pipeline(
+                paths, progress, full_refresh=full_refresh, accept_drop=accept_drop
+            )
     finally:
         if (paths.report_dir / "run.json").exists():
             write_report(paths.report_dir)
@@ -160,10 +170,19 @@ def _pipeline(paths: Paths) -> None:
 
 @app.command()
 @friendly
-def run() -> None:
-    """The whole pipeline: validate raw (GX) → dbt build → validate marts (GX) → publish →
-    data-quality report. A failing check stops it before publish: BI keeps the last good marts."""
-    _pipeline(default_paths())
+def run(
+    full_refresh: Annotated[
+        bool, typer.Option(help="Rebuild every incremental model from the raw files.")
+    ] = False,
+    accept_drop: Annotated[
+        bool,
+        typer.Option(help="Publish a real change the publication audit would stop (a drop)."),
+    ] = False,
+) -> None:
+    """The whole pipeline: validate raw (GX) → dbt build → validate marts (GX) → publication
+    audit → publish → data-quality report. A failing check stops it before publish: BI keeps
+    the last good marts."""
+    _pipeline(default_paths(), full_refresh=full_refresh, accept_drop=accept_drop)
 
 
 @app.command("validate")
