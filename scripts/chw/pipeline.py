@@ -145,6 +145,8 @@ def recover(paths: Paths, progress: Progress, *, full_refresh: bool) -> None:
     """Clean up an interrupted publish; refuse to build on a poisoned incremental state."""
     for leftover in recovery.clean_interrupted_publish(paths):
         progress(f"removed {leftover.name} (an interrupted publish)")
+    if recovery.check_build_db(paths, full_refresh=full_refresh):
+        progress(f"removed {paths.build_db.name}: DuckDB could not open it")
     if not full_refresh:
         recovery.check_watermarks(paths)
 

@@ -60,6 +60,26 @@ def incremental_bases(paths: Paths) -> list[str]:
     )
 
 
+def check_build_db(paths: Paths, *, full_refresh: bool) -> Path | None:
+    """A build database DuckDB cannot open: removed on --full-refresh (return it), else an
+    error saying so."""
+    if not paths.build_db.exists():
+        return None
+    try:
+        duckdb.connect(str(paths.build_db), read_only=True).close()
+    except duckdb.Error as exc:
+        if full_refresh:
+            for path in (paths.build_db, paths.build_db.with_name(paths.build_db.name + ".wal")):
+                path.unlink(missing_ok=True)
+            return paths.build_db
+        raise ChwError(
+            f"{paths.build_db}: cannot open the build database ({str(exc).splitlines()[0]}); "
+            f"{FULL_REFRESH_HINT} (it starts a new one; the publication is kept)",
+            ExitCode.BUILD,
+        ) from None
+    return None
+
+
 def check_watermarks(paths: Paths) -> None:
     """Raise ChwError when an incremental base holds rows loaded after now (plus skew)."""
     if not paths.build_db.exists():
