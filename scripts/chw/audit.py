@@ -191,7 +191,8 @@ def _quarantine_rise(new: Snapshot, old: Snapshot, limits: dict[str, float]) -> 
     floor = limits.get("quarantine_min_rows", 0)
     for source, (raw, bad) in sorted(new.quarantine.items()):
         share = _share(bad, raw)
-        before = _share(*reversed(old.quarantine.get(source, (0, 0))))
+        old_raw, old_bad = old.quarantine.get(source, (0, 0))
+        before = _share(old_bad, old_raw)
         findings.append(
             Finding(
                 "max_quarantine_share_rise",

@@ -219,17 +219,25 @@ def validate_command(
 
 @app.command("publish")
 @friendly
-def publish_command() -> None:
-    """Audit the last build (GX marts suites) and publish it atomically if it passes."""
-    from chw.pipeline import RunRecord, validate_marts
+def publish_command(
+    accept_drop: Annotated[
+        bool, typer.Option(help="Publish a real change the publication audit would stop.")
+    ] = False,
+) -> None:
+    """Audit the last build (GX marts suites, then the publication audit against the last
+    publication) and publish it atomically if it passes."""
+    from chw.pipeline import RunRecord, audit_publication, validate_marts
     from chw.publish import publish
+    from chw.recovery import clean_interrupted_publish
 
     paths = default_paths()
     if not paths.build_db.exists():
         raise ChwError(f"{paths.build_db} does not exist: run `chw run` first", ExitCode.NOT_FOUND)
     record = RunRecord(run_id=time.strftime("%Y%m%dT%H%M%S"), started_at="")
     with step("auditing and publishing") as progress:
+        clean_interrupted_publish(paths)
         validate_marts(paths, record, progress)
+        audit_publication(paths, record, accept_drop=accept_drop)
         rows = publish(paths, record.run_id)
     console.print(f"published {len(rows)} tables to {paths.published_db}")
 
