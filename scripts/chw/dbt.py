@@ -80,6 +80,8 @@ def run_dbt(
         "--quiet",
         "--log-level",
         "none",  # errors reach the user as one line from chw; dbt.log keeps every detail
+        "--log-level-file",
+        "debug",
     ]
     try:
         result = dbtRunner(callbacks=[callback]).invoke(full_args)
