@@ -207,7 +207,9 @@ def _record(case: Case, outcome: Outcome, problems: list[str], state: str) -> No
 
 
 def _write_report() -> None:
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    """The table of the cases run: fault_corpus.md for the whole corpus, else a partial one."""
+    report = REPORT if len(ROWS) == len(CASES) else REPORT.with_suffix(".partial.md")
+    report.parent.mkdir(parents=True, exist_ok=True)
     columns = ["case", "run", "exit", "message", "publication", "result", "seconds"]
     lines = [
         "# Fault corpus",
@@ -218,7 +220,7 @@ def _write_report() -> None:
         "|" + "---|" * len(columns),
     ]
     lines += ["| " + " | ".join(row[c] for c in columns) + " |" for row in ROWS]
-    REPORT.write_text("\n".join(lines) + "\n")
+    report.write_text("\n".join(lines) + "\n")
 
 
 def _param(case: Case):  # type: ignore[no-untyped-def]
