@@ -90,9 +90,15 @@
     cast(round(cast({{ expression }} as numeric), 9) as float8)
 {%- endmacro %}
 
-{#- A salted one-way hash of PII (contact email) so it never reaches a mart. -#}
+{#-
+    A salted one-way hash of PII (contact email) so it never reaches a mart. The salt is a
+    secret, never in the repo: env CHW_PII_SALT, which `chw` sets from the environment or
+    from a generated local file (scripts/chw/pii.py). A bare `dbt` run without it salts with
+    its invocation id: the hashes are then unlinkable across runs, never guessable.
+-#}
 {% macro hash_pii(column) -%}
-    {{ dbt.hash("concat('" ~ var('pii_salt', 'chw') ~ "', lower(trim(" ~ column ~ ")))") }}
+    {%- set salt = env_var('CHW_PII_SALT', invocation_id) | replace("'", "''") -%}
+    {{ dbt.hash("concat('" ~ salt ~ "', lower(trim(" ~ column ~ ")))") }}
 {%- endmacro %}
 
 {#- An 8-byte float on every engine (dbt.type_float() is a 4-byte FLOAT on DuckDB). -#}

@@ -28,6 +28,7 @@ from rich.table import Table
 from chw.generate import RAW_TABLES, generate
 from chw.landing import STREAMS, landed_before
 from chw.settings import PROJECT_DIR
+from chw.sqlquote import literal
 
 BENCH_ACCOUNTS = 10_000
 BENCH_DAYS = 365
@@ -36,7 +37,7 @@ NEW_DAYS = 3  # incremental runs measured after the full build
 STARTUP = "dbt start-up"
 FLOOR_SQL = (
     "select account_id, cast(occurred_at as date) as day, count(*) as events "
-    "from read_parquet('{path}') group by all"
+    "from read_parquet({path}) group by all"
 )
 
 
@@ -140,9 +141,10 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
         str(work / "logs"),
         "--quiet",
     ]
+    floor_sql = FLOOR_SQL.format(path=literal(raw / "product_events.parquet"))
     floor_code = (
         "import duckdb; con = duckdb.connect(config={'threads': 2, 'memory_limit': '8GB'}); "
-        f"con.execute({FLOOR_SQL.format(path=raw / 'product_events.parquet')!r}).fetchall()"
+        f"con.execute({floor_sql!r}).fetchall()"
     )
 
     def run_dbt(step: str, *args: str) -> Measure:
@@ -179,7 +181,7 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
         "days": BENCH_DAYS,
         "cores": os.cpu_count(),
         "events": duckdb.sql(
-            f"select count(*) from read_parquet('{raw / 'product_events.parquet'}')"
+            f"select count(*) from read_parquet({literal(raw / 'product_events.parquet')})"
         ).fetchall()[0][0],
         "steps": [asdict(m) for m in steps],
         "full_over_floor": round(full / by_step["floor"].seconds, 2),

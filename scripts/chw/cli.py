@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -38,7 +39,8 @@ console = Console(stderr=True)
 
 
 def _fail(message: str, code: int) -> None:
-    console.print(f"[bold red]error:[/] {message}")
+    one_line = " ".join(message.split())
+    console.print(f"[bold red]error:[/] {escape(one_line)} (exit {code})", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -104,6 +106,12 @@ def generate(
 
     if accounts < 1 or days < 30:
         raise ChwError("need at least 1 account and 30 days", ExitCode.USAGE)
+    if users_per_account < 1 or not 0 <= event_rate <= 100 or seed < 0:
+        raise ChwError(
+            "--users-per-account must be at least 1, --event-rate between 0 and 100 "
+            "and --seed not negative",
+            ExitCode.USAGE,
+        )
     if not 0 <= fault_rate < 0.1:
         raise ChwError("--fault-rate must be at least 0 and below 0.1", ExitCode.USAGE)
     try:
@@ -150,14 +158,26 @@ def _summary(paths: Paths, record: Any) -> None:
     console.print(table)
 
 
-def _pipeline(paths: Paths, dbt_vars: str | None = None) -> None:
+def _pipeline(
+    paths: Paths,
+    *,
+    dbt_vars: str | None = None,
+    full_refresh: bool = False,
+    accept_drop: bool = False,
+) -> None:
     from chw.pipeline import run_pipeline
     from chw.report import write_report
 
     record = None
     try:
         with step("pipeline: validate raw → dbt build → validate marts → publish") as progress:
-            record = run_pipeline(paths, progress, dbt_vars=dbt_vars)
+            record = run_pipeline(
+                paths,
+                progress,
+                dbt_vars=dbt_vars,
+                full_refresh=full_refresh,
+                accept_drop=accept_drop,
+            )
     finally:
         if (paths.report_dir / "run.json").exists():
             write_report(paths.report_dir)
@@ -167,6 +187,13 @@ def _pipeline(paths: Paths, dbt_vars: str | None = None) -> None:
 @app.command()
 @friendly
 def run(
+    full_refresh: Annotated[
+        bool, typer.Option(help="Rebuild every incremental model from the raw files.")
+    ] = False,
+    accept_drop: Annotated[
+        bool,
+        typer.Option(help="Publish a real change the publication audit would stop (a drop)."),
+    ] = False,
     dbt_vars: Annotated[
         str | None,
         typer.Option(
@@ -175,9 +202,12 @@ def run(
         ),
     ] = None,
 ) -> None:
-    """The whole pipeline: validate raw (GX) → dbt build → validate marts (GX) → publish →
-    data-quality report. A failing check stops it before publish: BI keeps the last good marts."""
-    _pipeline(default_paths(), dbt_vars)
+    """The whole pipeline: validate raw (GX) → dbt build → validate marts (GX) → publication
+    audit → publish → data-quality report. A failing check stops it before publish: BI keeps
+    the last good marts."""
+    _pipeline(
+        default_paths(), dbt_vars=dbt_vars, full_refresh=full_refresh, accept_drop=accept_drop
+    )
 
 
 @app.command("validate")
@@ -214,17 +244,25 @@ def validate_command(
 
 @app.command("publish")
 @friendly
-def publish_command() -> None:
-    """Audit the last build (GX marts suites) and publish it atomically if it passes."""
-    from chw.pipeline import RunRecord, validate_marts
+def publish_command(
+    accept_drop: Annotated[
+        bool, typer.Option(help="Publish a real change the publication audit would stop.")
+    ] = False,
+) -> None:
+    """Audit the last build (GX marts suites, then the publication audit against the last
+    publication) and publish it atomically if it passes."""
+    from chw.pipeline import RunRecord, audit_publication, validate_marts
     from chw.publish import publish
+    from chw.recovery import clean_interrupted_publish
 
     paths = default_paths()
     if not paths.build_db.exists():
         raise ChwError(f"{paths.build_db} does not exist: run `chw run` first", ExitCode.NOT_FOUND)
     record = RunRecord(run_id=time.strftime("%Y%m%dT%H%M%S"), started_at="")
     with step("auditing and publishing") as progress:
+        clean_interrupted_publish(paths)
         validate_marts(paths, record, progress)
+        audit_publication(paths, record, accept_drop=accept_drop)
         rows = publish(paths, record.run_id)
     console.print(f"published {len(rows)} tables to {paths.published_db}")
 

@@ -9,8 +9,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from chw import pii
 from chw.errors import ChwError, ExitCode
 from chw.settings import PROJECT_DIR, Paths
+
+# dbt's header lines that say where an error happened, not what it was.
+_HEADERS = ("Runtime Error", "Database Error", "Compilation Error", "Failure in", "Error in")
 
 
 @dataclass
@@ -50,6 +54,7 @@ def run_dbt(
     from dbt.cli.main import dbtRunner
 
     os.environ.update(paths.dbt_env())
+    os.environ[pii.SALT_ENV] = pii.salt(paths)
     os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
     os.environ.setdefault("DO_NOT_TRACK", "1")
     (paths.warehouse / "tmp").mkdir(parents=True, exist_ok=True)
@@ -73,19 +78,32 @@ def run_dbt(
         "--target-path",
         str(paths.warehouse / "target"),
         "--quiet",
+        "--log-level",
+        "none",  # errors reach the user as one line from chw; dbt.log keeps every detail
+        "--log-level-file",
+        "debug",
     ]
     try:
         result = dbtRunner(callbacks=[callback]).invoke(full_args)
     finally:
         _release_duckdb()
     if result.exception is not None:
-        raise ChwError(f"dbt {args[0]} failed: {result.exception}", ExitCode.BUILD)
+        raise ChwError(f"dbt {args[0]} failed: {cause(str(result.exception))}", ExitCode.BUILD)
     outcome = DbtOutcome(success=bool(result.success))
     for node_result in getattr(result.result, "results", None) or []:
         node = node_result.node
         status = str(node_result.status)
         outcome.counts[(node.resource_type, status)] += 1
         if status in ("error", "fail"):
-            first_line = (node_result.message or "").strip().splitlines()[:1]
-            outcome.failures.append(f"{node.resource_type} {node.name}: {' '.join(first_line)}")
+            outcome.failures.append(
+                f"{node.resource_type} {node.name}: {cause(node_result.message or '')}"
+            )
     return outcome
+
+
+def cause(message: str) -> str:
+    """The underlying error of a dbt message, on one line: dbt's header ("Runtime Error in
+    model x (path)") names the node, the database's own line after it names the cause."""
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    causes = [line for line in lines if not line.startswith(_HEADERS)]
+    return (causes or lines or ["no message"])[0]

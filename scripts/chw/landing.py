@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from chw.generate import RAW_TABLES
+from chw.sqlquote import literal
 
 STREAMS = ("product_events", "web_visits", "content_interactions", "survey_responses")
 
@@ -21,8 +22,9 @@ def landed_before(everything: Path, target: Path, cutoff: date) -> None:
     con = duckdb.connect()
     for table in RAW_TABLES:
         landed = f"where _loaded_at < date '{cutoff}'" if table in STREAMS else ""
+        source, copy = everything / f"{table}.parquet", target / f"{table}.parquet"
         con.execute(
-            f"copy (select * from read_parquet('{everything / table}.parquet') {landed}) "
-            f"to '{target / table}.parquet' (format parquet, compression zstd)"
+            f"copy (select * from read_parquet({literal(source)}) {landed}) "
+            f"to {literal(copy)} (format parquet, compression zstd)"
         )
     con.close()

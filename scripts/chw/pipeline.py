@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from chw import connectors, preflight, publish, validate
+from chw import audit, connectors, preflight, publish, recovery, sqlquote, validate
 from chw.dbt import run_dbt
 from chw.errors import ChwError, ExitCode
 from chw.settings import Paths
@@ -39,6 +39,7 @@ class RunRecord:
     dbt_failures: list[str] = field(default_factory=list)
     gx: list[dict[str, object]] = field(default_factory=list)
     published_rows: dict[str, int] = field(default_factory=dict)
+    audit: list[dict[str, object]] = field(default_factory=list)
     finished_at: str = ""
 
     def save(self, paths: Paths) -> None:
@@ -77,7 +78,7 @@ def validate_raw(
         report = validate.validate_layer(
             "raw",
             con,
-            {"raw_path": str(paths.raw)},
+            {"raw_path": sqlquote.inner(paths.raw)},
             extra=validate.volume_suites(record.raw_rows, previous),
             progress=lambda name: progress(f"GX {name}"),
             skip=[*record.absent_sources, *record.connector_tables],
@@ -88,11 +89,19 @@ def validate_raw(
     _gate(report, "raw validation")
 
 
-def build(paths: Paths, record: RunRecord, progress: Progress, dbt_vars: str | None = None) -> None:
-    """dbt build: seeds, models, data tests and unit tests."""
+def build(
+    paths: Paths,
+    record: RunRecord,
+    progress: Progress,
+    dbt_vars: str | None = None,
+    *,
+    full_refresh: bool = False,
+) -> None:
+    """dbt build: seeds, models, data tests and unit tests (all rebuilt on --full-refresh)."""
     progress("dbt build")
     paths.warehouse.mkdir(parents=True, exist_ok=True)
-    args = ["build", *(["--vars", dbt_vars] if dbt_vars else [])]
+    args = ["build", *(["--full-refresh"] if full_refresh else [])]
+    args += ["--vars", dbt_vars] if dbt_vars else []
     outcome = run_dbt(args, paths, on_node=lambda name, status: progress(f"dbt {name}"))
     record.dbt_counts = {f"{kind}:{status}": n for (kind, status), n in outcome.counts.items()}
     record.dbt_failures = outcome.failures
@@ -100,7 +109,10 @@ def build(paths: Paths, record: RunRecord, progress: Progress, dbt_vars: str | N
         errored = any(key.endswith(":error") for key in record.dbt_counts)
         code = ExitCode.BUILD if errored else ExitCode.QUALITY_GATE
         first = outcome.failures[0] if outcome.failures else "see warehouse/logs/dbt.log"
-        raise ChwError(f"dbt build failed ({len(outcome.failures)} failure(s)); {first}", code)
+        hint = recovery.state_hint(outcome.failures, full_refresh)
+        raise ChwError(
+            f"dbt build failed ({len(outcome.failures)} failure(s)); {first}{hint}", code
+        )
 
 
 def collect_quality(paths: Paths, record: RunRecord) -> None:
@@ -126,29 +138,43 @@ def collect_quality(paths: Paths, record: RunRecord) -> None:
             "where table_schema = 'staging' and table_name like 'base\\_%' escape '\\' order by 1"
         ).fetchall()
         for (table,) in tables:
-            latest = con.execute(f"select max(loaded_at) from staging.{table}").fetchone()[0]
-            source_table = table.removeprefix("base_").replace("__", ".")
-            if latest is None:  # an empty table (absent source, no overrides): nothing to age
-                record.freshness.append(
-                    {
-                        "source_table": source_table,
-                        "latest_loaded_at": None,
-                        "age_hours": None,
-                        "status": "empty",
-                    }
-                )
-                continue
-            age = (datetime.now(UTC).replace(tzinfo=None) - latest).total_seconds() / 3600
+            latest = con.execute(f'select max(loaded_at) from staging."{table}"').fetchone()[0]
+            age = _age_hours(latest)
             record.freshness.append(
                 {
-                    "source_table": source_table,
-                    "latest_loaded_at": latest.isoformat(sep=" "),
-                    "age_hours": round(age, 1),
-                    "status": "fresh" if age <= 48 else "stale",
+                    "source_table": table.removeprefix("base_").replace("__", "."),
+                    "latest_loaded_at": latest.isoformat(sep=" ") if latest else None,
+                    "age_hours": round(age, 1) if latest else None,
+                    "status": "empty" if latest is None else "fresh" if age <= 48 else "stale",
                 }
             )
     finally:
         con.close()
+
+
+def _age_hours(latest: datetime | None) -> float:
+    """Hours since `latest` (naive UTC); 0 for an empty table (no rows, nothing stale)."""
+    if latest is None:
+        return 0.0
+    return (datetime.now(UTC).replace(tzinfo=None) - latest).total_seconds() / 3600
+
+
+def recover(paths: Paths, progress: Progress, *, full_refresh: bool) -> None:
+    """Clean up an interrupted publish; refuse to build on a poisoned incremental state."""
+    for leftover in recovery.clean_interrupted_publish(paths):
+        progress(f"removed {leftover.name} (an interrupted publish)")
+    if recovery.check_build_db(paths, full_refresh=full_refresh):
+        progress(f"removed {paths.build_db.name}: DuckDB could not open it")
+    if not full_refresh:
+        recovery.check_watermarks(paths)
+
+
+def audit_publication(paths: Paths, record: RunRecord, *, accept_drop: bool) -> None:
+    """The publication audit against the last good publication (chw.audit)."""
+    recovery.check_watermarks(paths)
+    findings = audit.audit(paths)
+    record.audit = audit.as_records(findings)
+    audit.gate(findings, accept_drop=accept_drop)
 
 
 def validate_marts(paths: Paths, record: RunRecord, progress: Progress) -> None:
@@ -164,16 +190,23 @@ def validate_marts(paths: Paths, record: RunRecord, progress: Progress) -> None:
 
 
 def run_pipeline(
-    paths: Paths, progress: Progress = lambda _: None, *, dbt_vars: str | None = None
+    paths: Paths,
+    progress: Progress = lambda _: None,
+    *,
+    dbt_vars: str | None = None,
+    full_refresh: bool = False,
+    accept_drop: bool = False,
 ) -> RunRecord:
     """Run every step; publish only when all pass. The record is saved either way."""
     started = datetime.now(UTC)
     record = RunRecord(run_id=started.strftime("%Y%m%dT%H%M%S%fZ"), started_at=_now())
     try:
+        recover(paths, progress, full_refresh=full_refresh)
         validate_raw(paths, record, progress, dbt_vars)
-        build(paths, record, progress, dbt_vars)
+        build(paths, record, progress, dbt_vars, full_refresh=full_refresh)
         collect_quality(paths, record)
         validate_marts(paths, record, progress)
+        audit_publication(paths, record, accept_drop=accept_drop)
         progress("publishing")
         record.published_rows = publish.publish(paths, record.run_id)
         state = paths.warehouse / "state"

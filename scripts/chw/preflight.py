@@ -10,6 +10,7 @@ import duckdb
 
 from chw.contract import RawTable, raw_tables
 from chw.errors import ChwError, ExitCode
+from chw.sqlquote import literal
 
 # DuckDB type names each contract type accepts.
 _ACCEPTED = {
@@ -36,8 +37,8 @@ def check_table(raw_dir: Path, table: RawTable, con: duckdb.DuckDBPyConnection) 
             return 0
         raise ChwError(f"{path}: file is missing (a required table)", ExitCode.BAD_INPUT)
     try:
-        described = con.execute(f"describe select * from read_parquet('{path}')").fetchall()
-        rows = con.execute(f"select count(*) from read_parquet('{path}')").fetchone()[0]
+        described = con.execute(f"describe select * from read_parquet({literal(path)})").fetchall()
+        rows = con.execute(f"select count(*) from read_parquet({literal(path)})").fetchone()[0]
     except duckdb.Error as exc:
         first_line = str(exc).splitlines()[0]
         raise ChwError(

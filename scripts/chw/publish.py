@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from chw.settings import Paths
+from chw.sqlquote import literal
 
 PUBLISHED_SCHEMAS = ("marts", "scoring_config")
 
@@ -23,8 +24,8 @@ def publish(paths: Paths, run_id: str) -> dict[str, int]:
     staging_file.unlink(missing_ok=True)
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{paths.build_db}' as build (read_only)")
-        con.execute(f"attach '{staging_file}' as published")
+        con.execute(f"attach {literal(paths.build_db)} as build (read_only)")
+        con.execute(f"attach {literal(staging_file)} as published")
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_catalog = 'build' and table_type = 'BASE TABLE' "

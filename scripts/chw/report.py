@@ -98,6 +98,20 @@ def _sections(run: Run) -> list[tuple[str, list[str], list[list[object]]]]:
             ],
         ),
         (
+            "Publication audit (against the last good publication)",
+            ["check", "subject", "observed", "limit", "result"],
+            [
+                [
+                    a["check"],
+                    a["subject"],
+                    a["observed"],
+                    a["limit"],
+                    "pass" if a["passed"] else "FAIL",
+                ]
+                for a in run.get("audit", [])
+            ],
+        ),
+        (
             "Published marts",
             ["table", "rows"],
             [[t, n] for t, n in sorted(run.get("published_rows", {}).items())],
