@@ -234,15 +234,13 @@ USAGE = [
     Case("generate_too_few_days", None, 2, ("30 days",), args=_generate("--days", "5")),
 ]
 
-# The SQL side of issue 17 (branch guardsql): implausible values are quarantined, so the
-# marts stay as published. Until that branch is merged these are strict xfails.
-GUARDSQL = "needs guardsql"
+# The SQL side of issue 17: implausible values are quarantined, so the marts stay as published.
 
 
 def _screened(case_id: str, table: str, source: str, replace: str) -> Case:
     marker = f"fc_{case_id}"
     return Case(case_id, add_rows(table, replace.format(m=marker)), 0, group="screening",
-                quarantined=(source, marker, None), marts_as_published=True, needs=GUARDSQL)
+                quarantined=(source, marker, None), marts_as_published=True)
 
 
 PARIS = "select * replace (timezone('Europe/Paris', occurred_at) as occurred_at) from t"
@@ -259,16 +257,15 @@ SCREENING = [
     _screened("contract_overlap_100x", "subscriptions", CONTRACTS,
               "'{m}' as subscription_id, arr * 100 as arr, mrr * 100 as mrr"),
     Case("timestamps_with_time_zone", update("web_visits", PARIS), 0, group="screening",
-         marts_as_published=True, needs=GUARDSQL),
+         marts_as_published=True),
 ]
 
-# Partial sources (DESIGN.md, the lead's branch): an absent optional source is normal.
-PARTIAL = "needs partial sources (lead)"
+# Partial sources: an absent optional source is normal.
 PARTIAL_SOURCES = [
     Case("optional_file_missing", broken("web_visits", "missing_file"), 0, group="partial",
-         warehouse="none", needs=PARTIAL),
+         warehouse="none"),
     Case("optional_table_empty", broken("content_interactions", "empty"), 0, group="partial",
-         warehouse="none", needs=PARTIAL),
+         warehouse="none"),
 ]
 # fmt: on
 
