@@ -1,0 +1,161 @@
+"""Constants and formatters of the dashboard: bands, changes, money, dates, names."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+Row = dict[str, Any]
+
+ASSETS = Path(__file__).with_name("templates")
+COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("engagement", "Engagement"),
+    ("satisfaction", "Satisfaction"),
+    ("experience", "Experience (CEM)"),
+    ("financial", "Financial"),
+    ("support", "Support"),
+)
+BAND_ORDER = ("red", "yellow", "green")
+BAND_COLOURS = {"red": "#c62828", "yellow": "#e0a800", "green": "#2e7d32"}
+BAND_TINTS = {"red": "#fbe3e1", "yellow": "#fff3c9", "green": "#e1f1e2"}
+DEFAULT_THRESHOLDS = (40.0, 70.0)
+SPARKLINE_DAYS = 90
+MOVERS = 8
+TOP_DRIVERS = 8
+DASH, MINUS, TIMES = "\u2013", "\u2212", "\u00d7"  # en dash, minus sign, times
+ACRONYMS = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "arr": "ARR", "arpu": "ARPU"}
+ACRONYMS |= {"usd": "(USD)", "pct": "%"}
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+@dataclass(frozen=True)
+class BandInfo:
+    css: str
+    label: str
+    shape: str
+
+
+def band_info(band: str | None) -> BandInfo:
+    """Colour class, text and a shape per band: readable without colour vision."""
+    return {
+        "red": BandInfo("red", "Red", "■"),
+        "yellow": BandInfo("yellow", "Yellow", "▲"),
+        "green": BandInfo("green", "Green", "●"),
+    }.get(band or "", BandInfo("none", "Not enough data", DASH))
+
+
+@dataclass(frozen=True)
+class ChangeInfo:
+    css: str
+    arrow: str
+    text: str
+    title: str
+
+
+def change_info(value: float | None, flat_below: float = 0.5) -> ChangeInfo:
+    """A signed change with direction shown by an arrow and a colour."""
+    if value is None:
+        return ChangeInfo("flat", "", DASH, "no change recorded")
+    text = f"{value:+.1f}".replace("-", MINUS)
+    if abs(value) < 0.05:
+        text = "0.0"
+    if abs(value) < flat_below:
+        return ChangeInfo("flat", "→", text, "flat")
+    if value > 0:
+        return ChangeInfo("up", "↑", text, "up")
+    return ChangeInfo("down", "↓", text, "down")
+
+
+def fmt_money(value: float | None) -> str:
+    if value is None:
+        return DASH
+    if abs(value) >= 1e6:
+        return f"${value / 1e6:,.1f}M"
+    if abs(value) >= 1e4:
+        return f"${value / 1e3:,.0f}k"
+    if abs(value) >= 1e3:
+        return f"${value / 1e3:,.1f}k"
+    return f"${value:,.0f}"
+
+
+def fmt_score(value: float | None) -> str:
+    return DASH if value is None else f"{value:.1f}"
+
+
+def fmt_pct(value: float | None, digits: int = 0) -> str:
+    return DASH if value is None else f"{value:.{digits}%}"
+
+
+def fmt_int(value: float | None) -> str:
+    return DASH if value is None else f"{round(value):,}"
+
+
+def fmt_raw(value: float | None) -> str:
+    """A raw metric value: integers as integers, the rest with two decimals."""
+    if value is None:
+        return "n/a"
+    if float(value).is_integer() or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return DASH
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.isoformat()
+
+
+def fmt_timestamp(value: str | datetime | None) -> str:
+    """An ISO timestamp as 'YYYY-MM-DD HH:MM UTC' (as given when it does not parse)."""
+    if value is None:
+        return "unknown"
+    parsed = value
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    assert isinstance(parsed, datetime)
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC)
+    return parsed.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def fmt_renewal(days: int | None) -> str:
+    if days is None:
+        return DASH
+    if days < 0:
+        return f"overdue {-days:,} days"
+    if days == 0:
+        return "today"
+    return f"{days:,} day" + ("" if days == 1 else "s")
+
+
+def humanise(name: str | None) -> str:
+    """`active_user_ratio` → 'Active user ratio', `arr_usd` → 'ARR (USD)'."""
+    if not name:
+        return DASH
+    words = [ACRONYMS.get(word, word) for word in name.split("_")]
+    text = " ".join(words)
+    return text[0].upper() + text[1:]
+
+
+def split_drivers(drivers: str | None) -> list[str]:
+    return [humanise(d.strip()) for d in (drivers or "").split(",") if d.strip()]
+
+
+def account_filename(account_id: str) -> str:
+    """A safe file name for an (untrusted) account id; distinct ids get distinct names."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", account_id)[:64]
+    if safe != account_id or not safe:
+        digest = hashlib.sha256(account_id.encode()).hexdigest()[:12]
+        safe = f"{safe}-{digest}"
+    return f"{safe}.html"

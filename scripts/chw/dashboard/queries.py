@@ -1,0 +1,140 @@
+"""Reading the published marts: the SQL the dashboard runs and the `Marts` it returns."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from chw.dashboard.formatting import SPARKLINE_DAYS, Row
+
+# --------------------------------------------------------------------------- reading the marts
+
+
+@dataclass
+class Marts:
+    accounts: list[Row]
+    latest: dict[str, Row]
+    history: dict[str, list[tuple[date, float]]]
+    metrics: dict[str, list[Row]]
+    segments: list[Row]
+    quantiles: list[Row]
+    thresholds: dict[str, tuple[float, float]]
+    component_weights: dict[tuple[str, str], float] = field(default_factory=dict)
+    published_at: datetime | None = None
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[Row]:
+    cursor = con.execute(sql)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _optional_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[Row]:
+    """Rows of a table the dashboard can live without (config, publication record)."""
+    try:
+        return _rows(con, sql)
+    except duckdb.CatalogException:
+        return []
+
+
+ACCOUNTS_SQL = """
+select account_id, account_name, parent_account_id, segment, industry, region, csm_owner,
+       lifecycle_stage, last_scored_date, is_active_customer, published_score, published_band,
+       computed_score, score_change_30d, top_negative_drivers, recommended_action, is_overridden,
+       arr_usd, seats, renewal_date, days_to_renewal
+from marts.dim_accounts
+"""
+LATEST_SQL = """
+select h.account_id, h.score_date, h.published_score, h.published_band, h.computed_score,
+       h.computed_band, h.engagement_score, h.satisfaction_score, h.experience_score,
+       h.financial_score, h.support_score, h.coverage, h.confidence, h.is_overridden,
+       h.override_reason, h.override_author, h.override_valid_until, h.score_change_7d,
+       h.score_change_30d, h.top_negative_drivers, h.weakest_component, h.recommended_action
+from marts.fct_account_health_daily as h
+join marts.dim_accounts as a
+  on a.account_id = h.account_id and a.last_scored_date = h.score_date
+"""
+HISTORY_SQL = f"""
+select h.account_id, h.score_date, h.published_score
+from marts.fct_account_health_daily as h
+join marts.dim_accounts as a on a.account_id = h.account_id
+where h.score_date > a.last_scored_date - interval {SPARKLINE_DAYS} day
+  and h.published_score is not null
+order by h.account_id, h.score_date
+"""
+METRICS_SQL = """
+select m.account_id, m.metric_name, m.component, m.raw_value, m.metric_score, m.metric_weight,
+       m.effective_weight, m.contribution, m.points_lost, m.contribution_change_30d
+from marts.fct_account_metric_daily as m
+join marts.dim_accounts as a
+  on a.account_id = m.account_id and a.last_scored_date = m.score_date
+order by m.account_id, m.effective_weight desc, m.metric_name
+"""
+SEGMENTS_SQL = """
+select score_date, segment, accounts, red_accounts, yellow_accounts, green_accounts, arr_usd,
+       red_arr_usd, yellow_arr_usd, green_arr_usd, average_score
+from marts.agg_segment_health_daily
+order by score_date, segment
+"""
+QUANTILES_SQL = """
+select score_date,
+       quantile_cont(published_score, 0.1) as p10, quantile_cont(published_score, 0.25) as p25,
+       quantile_cont(published_score, 0.5) as p50, quantile_cont(published_score, 0.75) as p75,
+       quantile_cont(published_score, 0.9) as p90
+from marts.fct_account_health_daily
+where published_score is not null
+group by score_date
+order by score_date
+"""
+
+
+def read_marts(published_db: Path) -> Marts:
+    """Everything the pages show, in a handful of set-based queries (read-only connection)."""
+    con = duckdb.connect(str(published_db), read_only=True)
+    try:
+        history: dict[str, list[tuple[date, float]]] = defaultdict(list)
+        for row in _rows(con, HISTORY_SQL):
+            history[row["account_id"]].append((row["score_date"], row["published_score"]))
+        metrics: dict[str, list[Row]] = defaultdict(list)
+        for row in _rows(con, METRICS_SQL):
+            metrics[row["account_id"]].append(row)
+        descriptions = {
+            r["metric_name"]: r["description"]
+            for r in _optional_rows(
+                con, "select metric_name, description from scoring_config.scoring_metrics"
+            )
+        }
+        for rows in metrics.values():
+            for row in rows:
+                row["description"] = descriptions.get(row["metric_name"])
+        thresholds = {
+            r["segment"]: (float(r["red_below"]), float(r["green_from"]))
+            for r in _optional_rows(
+                con, "select segment, red_below, green_from from scoring_config.scoring_bands"
+            )
+        }
+        weights = {
+            (r["segment"], r["component"]): float(r["weight"])
+            for r in _optional_rows(
+                con,
+                "select segment, component, weight from scoring_config.scoring_component_weights",
+            )
+        }
+        publication = _optional_rows(con, "select max(published_at) as at from main.publication")
+        return Marts(
+            accounts=_rows(con, ACCOUNTS_SQL),
+            latest={r["account_id"]: r for r in _rows(con, LATEST_SQL)},
+            history=dict(history),
+            metrics=dict(metrics),
+            segments=_rows(con, SEGMENTS_SQL),
+            quantiles=_rows(con, QUANTILES_SQL),
+            thresholds=thresholds,
+            component_weights=weights,
+            published_at=publication[0]["at"] if publication else None,
+        )
+    finally:
+        con.close()
