@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from chw import logs
 from chw.errors import ChwError, ExitCode
 from chw.scenarios import ScenarioName
 from chw.settings import Paths, default_paths
@@ -164,6 +165,8 @@ def _pipeline(
     dbt_vars: str | None = None,
     full_refresh: bool = False,
     accept_drop: bool = False,
+    select: str | None = None,
+    target: str = "duckdb",
 ) -> None:
     from chw.pipeline import run_pipeline
     from chw.report import write_report
@@ -177,6 +180,8 @@ def _pipeline(
                 dbt_vars=dbt_vars,
                 full_refresh=full_refresh,
                 accept_drop=accept_drop,
+                select=select,
+                target=target,
             )
     finally:
         if (paths.report_dir / "run.json").exists():
@@ -201,12 +206,34 @@ def run(
             help="dbt vars as YAML, e.g. '{using_web_visits: false, history_days: 365}'",
         ),
     ] = None,
+    select: Annotated[
+        str | None,
+        typer.Option(
+            "--select", "-s", help="dbt node selection, e.g. 'int_account_health_scored+'."
+        ),
+    ] = None,
+    target: Annotated[
+        str,
+        typer.Option(
+            envvar="CHW_TARGET",
+            help="profiles.yml output. Other than duckdb, the run is the dbt build alone.",
+        ),
+    ] = "duckdb",
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show library logs and warnings.")
+    ] = False,
 ) -> None:
     """The whole pipeline: validate raw (GX) → dbt build → validate marts (GX) → publication
     audit → publish → data-quality report. A failing check stops it before publish: BI keeps
-    the last good marts."""
+    the last good marts. The progress line counts dbt nodes done out of the total."""
+    logs.set_verbose(verbose)
     _pipeline(
-        default_paths(), dbt_vars=dbt_vars, full_refresh=full_refresh, accept_drop=accept_drop
+        default_paths(),
+        dbt_vars=dbt_vars,
+        full_refresh=full_refresh,
+        accept_drop=accept_drop,
+        select=select,
+        target=target,
     )
 
 

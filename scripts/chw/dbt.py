@@ -29,6 +29,45 @@ class DbtOutcome:
         return self.counts[(resource_type, status)]
 
 
+# dbt events that close a node (run, tested, seeded, skipped or a no-op).
+_NODE_DONE = frozenset(
+    {
+        "LogModelResult",
+        "LogTestResult",
+        "LogSeedResult",
+        "LogSnapshotResult",
+        "LogFunctionResult",
+        "LogNodeNoOpResult",
+        "SkippingDetails",
+    }
+)
+
+
+@dataclass
+class BuildProgress:
+    """Where a dbt invocation is: nodes done out of the total, and the node last started."""
+
+    done: int = 0
+    total: int = 0
+    current: str = ""
+
+    def update(self, event_name: str, data: object) -> bool:
+        """Take one dbt event into account; True when the progress changed."""
+        if event_name == "LogStartLine":
+            node = getattr(data, "node_info", None)
+            self.current = node.node_name if node else self.current
+        elif event_name in _NODE_DONE:
+            self.done += 1
+        else:
+            return False
+        self.total = max(self.total, int(getattr(data, "total", 0) or 0), self.done)
+        return True
+
+    def line(self) -> str:
+        """`37/120 int_account_health_scored`: for a live progress line."""
+        return f"{self.done}/{self.total} {self.current}".rstrip()
+
+
 def _release_duckdb() -> None:
     """dbt-duckdb keeps its database open in-process; close it so this process can reopen
     the file (read-only, for GX and publish) with another configuration."""
@@ -49,8 +88,10 @@ def run_dbt(
     paths: Paths,
     target: str = "duckdb",
     on_node: Callable[[str, str], None] | None = None,
+    on_progress: Callable[[BuildProgress], None] | None = None,
 ) -> DbtOutcome:
-    """Run `dbt <args>` against the project; call on_node(name, status) as nodes finish."""
+    """Run `dbt <args>` against the project; call on_node(name, status) as nodes finish and
+    on_progress(progress) as nodes start and finish."""
     from dbt.cli.main import dbtRunner
 
     os.environ.update(paths.dbt_env())
@@ -59,7 +100,11 @@ def run_dbt(
     os.environ.setdefault("DO_NOT_TRACK", "1")
     (paths.warehouse / "tmp").mkdir(parents=True, exist_ok=True)
 
+    progress = BuildProgress()
+
     def callback(event) -> None:  # type: ignore[no-untyped-def]
+        if on_progress and progress.update(event.info.name, event.data):
+            on_progress(progress)
         if on_node and event.info.name in ("LogModelResult", "LogTestResult", "LogSeedResult"):
             data = event.data
             name = getattr(data, "node_info", None)

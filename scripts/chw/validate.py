@@ -8,7 +8,6 @@ pandas datasource."""
 from __future__ import annotations
 
 import json
-import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from chw import logs
 from chw.settings import PROJECT_DIR
 
 GX_DIR = PROJECT_DIR / "gx"
@@ -92,9 +92,10 @@ def validate_layer(
     tables in `skip` (absent optional sources: nothing to validate)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
+    import great_expectations.data_context.types.base
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)  # no INFO chatter in logs
+    logs.quiet("great_expectations")  # no INFO chatter ("Created temporary directory ...")
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     report = ValidationReport(layer=layer)
