@@ -12,13 +12,6 @@ from typing import Any
 Row = dict[str, Any]
 
 ASSETS = Path(__file__).with_name("templates")
-COMPONENTS: tuple[tuple[str, str], ...] = (
-    ("engagement", "Engagement"),
-    ("satisfaction", "Satisfaction"),
-    ("experience", "Experience (CEM)"),
-    ("financial", "Financial"),
-    ("support", "Support"),
-)
 BAND_ORDER = ("red", "yellow", "green")
 BAND_COLOURS = {"red": "#c62828", "yellow": "#e0a800", "green": "#2e7d32"}
 BAND_TINTS = {"red": "#fbe3e1", "yellow": "#fff3c9", "green": "#e1f1e2"}

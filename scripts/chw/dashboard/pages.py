@@ -15,7 +15,6 @@ from chw.dashboard.charts import (
 )
 from chw.dashboard.formatting import (
     BAND_ORDER,
-    COMPONENTS,
     DASH,
     DEFAULT_THRESHOLDS,
     MOVERS,
@@ -212,7 +211,8 @@ def _band_for(score: float | None, thresholds: tuple[float, float]) -> str | Non
 
 def _components(latest: Row, segment: str, marts: Marts, thresholds: tuple[float, float]) -> list:
     out = []
-    for key, label in COMPONENTS:
+    for key in marts.components:
+        label = humanise(key)
         score = latest.get(f"{key}_score")
         band = _band_for(score, thresholds)
         weight = marts.component_weights.get((segment, key))
@@ -254,9 +254,10 @@ def _drivers(metrics: Sequence[Row]) -> list[Row]:
     return rows
 
 
-def _metric_groups(metrics: Sequence[Row], latest: Row) -> list[Row]:
+def _metric_groups(metrics: Sequence[Row], latest: Row, components: Sequence[str]) -> list[Row]:
     groups = []
-    for key, label in COMPONENTS:
+    for key in components:
+        label = humanise(key)
         rows = [m for m in metrics if m["component"] == key]
         if not rows:
             continue
@@ -332,7 +333,7 @@ def account_view(account: Row, marts: Marts) -> dict[str, Any]:
         "drivers_total": change_info(
             sum(m["contribution_change_30d"] or 0 for m in metrics), 0.05
         ).text,
-        "metric_groups": _metric_groups(metrics, latest),
+        "metric_groups": _metric_groups(metrics, latest, marts.components),
         "sparkline": sparkline(
             marts.history.get(account_id, []), thresholds, "Health score, last 90 days"
         ),

@@ -24,6 +24,7 @@ class Marts:
     quantiles: list[Row]
     thresholds: dict[str, tuple[float, float]]
     component_weights: dict[tuple[str, str], float] = field(default_factory=dict)
+    components: tuple[str, ...] = ()  # in the order of scoring_component_weights
     published_at: datetime | None = None
 
 
@@ -48,12 +49,9 @@ select account_id, account_name, parent_account_id, segment, industry, region, c
        arr_usd, seats, renewal_date, days_to_renewal
 from marts.dim_accounts
 """
+# every column: a `<component>_score` per component of the seeds, whichever they are
 LATEST_SQL = """
-select h.account_id, h.score_date, h.published_score, h.published_band, h.computed_score,
-       h.computed_band, h.engagement_score, h.satisfaction_score, h.experience_score,
-       h.financial_score, h.support_score, h.coverage, h.confidence, h.is_overridden,
-       h.override_reason, h.override_author, h.override_valid_until, h.score_change_7d,
-       h.score_change_30d, h.top_negative_drivers, h.weakest_component, h.recommended_action
+select h.*
 from marts.fct_account_health_daily as h
 join marts.dim_accounts as a
   on a.account_id = h.account_id and a.last_scored_date = h.score_date
@@ -102,12 +100,10 @@ def read_marts(published_db: Path) -> Marts:
         metrics: dict[str, list[Row]] = defaultdict(list)
         for row in _rows(con, METRICS_SQL):
             metrics[row["account_id"]].append(row)
-        descriptions = {
-            r["metric_name"]: r["description"]
-            for r in _optional_rows(
-                con, "select metric_name, description from scoring_config.scoring_metrics"
-            )
-        }
+        definitions = _optional_rows(
+            con, "select metric_name, component, description from scoring_config.scoring_metrics"
+        )
+        descriptions = {r["metric_name"]: r["description"] for r in definitions}
         for rows in metrics.values():
             for row in rows:
                 row["description"] = descriptions.get(row["metric_name"])
@@ -125,6 +121,8 @@ def read_marts(published_db: Path) -> Marts:
             )
         }
         publication = _optional_rows(con, "select max(published_at) as at from main.publication")
+        seeded = tuple(dict.fromkeys(component for _, component in weights))
+        named = tuple(dict.fromkeys(r["component"] for r in definitions))
         return Marts(
             accounts=_rows(con, ACCOUNTS_SQL),
             latest={r["account_id"]: r for r in _rows(con, LATEST_SQL)},
@@ -134,6 +132,7 @@ def read_marts(published_db: Path) -> Marts:
             quantiles=_rows(con, QUANTILES_SQL),
             thresholds=thresholds,
             component_weights=weights,
+            components=seeded or named,  # in seed order: the weights', else the metrics'
             published_at=publication[0]["at"] if publication else None,
         )
     finally:
