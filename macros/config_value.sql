@@ -17,11 +17,13 @@
     {{ return(adapter.get_relation(seed.database, seed.schema, seed.identifier)) }}
 {%- endmacro %}
 
+{#- The `value_column` of the seed row whose `key_column` is `key` (a quoted literal), or
+    `default` when there is no such row or no seed yet. -#}
 {% macro _seed_lookup(seed_name, key_column, key, value_column, default) -%}
     {%- set relation = _seed_relation(seed_name) -%}
     {%- if relation is none -%}{{ return(default) }}{%- endif -%}
     {%- set result = run_query(
-        "select " ~ value_column ~ " from " ~ relation ~ " where " ~ key_column ~ " = '" ~ key ~ "'"
+        "select " ~ value_column ~ " from " ~ relation ~ " where " ~ key_column ~ " = " ~ sql_string(key)
     ) -%}
     {%- if result.rows | length == 0 -%}{{ return(default) }}{%- endif -%}
     {{ return(result.rows[0][0]) }}

@@ -17,7 +17,7 @@
             from (
                 values
                 {%- for name, key in candidates %}
-                ('{{ name }}', cast({{ key }} as {{ dbt.type_bigint() }})){{ ',' if not loop.last }}
+                ({{ sql_string(name) }}, cast({{ key }} as {{ dbt.type_bigint() }})){{ ',' if not loop.last }}
                 {%- endfor %}
             ) as candidates (name, sort_key)
             where sort_key is not null
@@ -32,7 +32,7 @@
         sorts ~2x faster than one that carries the name strings -#}
     {%- set ordered = candidates | sort(attribute='0') -%}
     {%- set names = [] -%}
-    {%- for name, key in ordered %}{% do names.append("'" ~ name ~ "'") %}{% endfor -%}
+    {%- for name, key in ordered %}{% do names.append(sql_string(name)) %}{% endfor -%}
     nullif(array_to_string(list_transform(list_sort(list_filter([
         {%- for name, key in ordered %}
         {'sort_key': cast({{ key }} as bigint), 'position': {{ loop.index }}}{{ ',' if not loop.last }}
@@ -44,7 +44,7 @@
 {% macro spark__first_names(candidates, n) -%}
     nullif(concat_ws(', ', transform(slice(array_sort(filter(array(
         {%- for name, key in candidates %}
-        named_struct('sort_key', cast({{ key }} as bigint), 'name', '{{ name }}'){{ ',' if not loop.last }}
+        named_struct('sort_key', cast({{ key }} as bigint), 'name', {{ sql_string(name) }}){{ ',' if not loop.last }}
         {%- endfor %}
     ), candidate -> candidate.sort_key is not null)), 1, {{ n }}), candidate -> candidate.name)), '')
 {%- endmacro %}

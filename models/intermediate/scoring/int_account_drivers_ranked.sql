@@ -4,21 +4,6 @@
 {%- set metrics = scoring_metric_definitions() %}
 {%- set components = scoring_components() %}
 {%- set top_n = setting('top_drivers', 3) | int %}
-{%- set losses, fallers, weakness, drags = [], [], [], {} %}
-{%- for metric in metrics %}
-    {%- set loss = 'case when ' ~ metric.metric_name ~ '_points_lost > 0.000001 then -'
-        ~ metric.metric_name ~ '_points_lost * 1000000 end' %}
-    {%- do losses.append((metric.metric_name, loss)) %}
-    {%- do drags.setdefault(metric.component, []).append((metric.metric_name, loss)) %}
-    {%- do fallers.append((
-        metric.metric_name,
-        'case when ' ~ metric.metric_name ~ '_contribution_change_7d < -0.000001 then '
-        ~ metric.metric_name ~ '_contribution_change_7d * 1000000 end'
-    )) %}
-{%- endfor %}
-{%- for component in components %}
-    {%- do weakness.append((component, component ~ '_score * 1000000')) %}
-{%- endfor %}
 with
 
 contributions as (
@@ -33,9 +18,9 @@ playbooks as (
 ranked as (
     select
         *,
-        {{ first_names(losses, top_n) }} as top_negative_drivers,
-        {{ first_names(fallers, top_n) }} as drivers_of_7d_change,
-        {{ first_names(weakness, 1) }} as weakest_component
+        {{ top_negative_drivers(metrics, top_n) }} as top_negative_drivers,
+        {{ biggest_fallers(metrics, top_n) }} as drivers_of_7d_change,
+        {{ weakest_component(components) }} as weakest_component
     from contributions
 ),
 
@@ -49,7 +34,8 @@ weakest as (
         weakest_component,
         case weakest_component
             {%- for component in components %}
-                when '{{ component }}' then {{ first_names(drags[component], 1) }}
+                when {{ sql_string(component) }} then
+                    {{ top_negative_drivers(component_metrics(metrics, component), 1) }}
             {%- endfor %}
         end as weakest_metric
     from ranked

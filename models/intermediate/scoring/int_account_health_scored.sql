@@ -7,17 +7,6 @@
 {%- set high = setting('confidence_high_coverage', 0.8) %}
 {%- set medium = setting('confidence_medium_coverage', 0.5) %}
 {%- set min_band_coverage = setting('min_coverage_for_band', 0.5) %}
-{%- set measured_components, weighted_scores, weighted_coverages, weights = [], [], [], [] %}
-{%- for component in components %}
-    {%- do measured_components.append(
-        'case when ' ~ component ~ '_score is not null then ' ~ component ~ '_weight else 0 end'
-    ) %}
-    {%- do weighted_scores.append(
-        'coalesce(' ~ component ~ '_weight * ' ~ component ~ '_score, 0)'
-    ) %}
-    {%- do weighted_coverages.append(component ~ '_weight * ' ~ component ~ '_coverage') %}
-    {%- do weights.append(component ~ '_weight') %}
-{%- endfor %}
 with
 
 metric_scores as (
@@ -29,8 +18,7 @@ metric_scores as (
 component_weights as (
     select
         {%- for component in components %}
-            coalesce(max(case when component = '{{ component }}' then weight end), 0)
-                as {{ component }}_weight,
+            {{ component_weight(component) }} as {{ component }}_weight,
         {%- endfor %}
         segment
     from {{ ref('scoring_component_weights') }}
@@ -46,22 +34,10 @@ components as (
         account_id,
         score_date,
         {%- for component in components %}
-            {%- set members = metrics | selectattr('component', 'equalto', component) | list %}
-            {%- set measured, weighted = [], [] %}
-            {%- for metric in members %}
-                {%- set weight = float_literal(metric.weight) %}
-                {%- set score = metric.metric_name ~ '_score' %}
-                {%- do measured.append(
-                    'case when ' ~ score ~ ' is not null then ' ~ weight ~ ' else 0 end'
-                ) %}
-                {%- do weighted.append('coalesce(' ~ weight ~ ' * ' ~ score ~ ', 0)') %}
-            {%- endfor %}
-            {%- set defined = float_literal(members | sum(attribute='weight')) %}
-            {{ measured | join(' + ') }} as {{ component }}_measured_weight,
-            ({{ measured | join(' + ') }})
-            / nullif({{ defined }}, 0) as {{ component }}_coverage,
-            ({{ weighted | join(' + ') }})
-            / nullif({{ measured | join(' + ') }}, 0) as {{ component }}_score,
+            {%- set members = component_metrics(metrics, component) %}
+            {{ measured_weight(members) }} as {{ component }}_measured_weight,
+            {{ measured_share(members) }} as {{ component }}_coverage,
+            {{ weighted_mean_score(members) }} as {{ component }}_score,
         {%- endfor %}
         segment
     from metric_scores
@@ -73,7 +49,7 @@ weighted as (
         {%- for component in components %}
             component_weights.{{ component }}_weight,
         {%- endfor %}
-        {{ measured_components | join(' + ') }} as measured_component_weight
+        {{ measured_component_weight(components) }} as measured_component_weight
     from components
     inner join component_weights
         on {{ config_segment('components.segment') }} = component_weights.segment
@@ -84,13 +60,9 @@ overall as (
         *,
         -- rounded to 1e-9 so a score of exactly 40 is 40 on every engine, not 39.99999999999999
         -- on one of them: bands and confidence compare these with thresholds
-        {{ round_float_noise(
-            '(' ~ weighted_scores | join(' + ') ~ ') / nullif(measured_component_weight, 0)'
-        ) }} as health_score,
+        {{ round_float_noise(overall_score(components)) }} as health_score,
         -- share of all configured weight that was measured
-        {{ round_float_noise(
-            '(' ~ weighted_coverages | join(' + ') ~ ') / (' ~ weights | join(' + ') ~ ')'
-        ) }} as coverage
+        {{ round_float_noise(overall_coverage(components)) }} as coverage
     from weighted
 ),
 
@@ -108,7 +80,10 @@ banded as (
             when overall.coverage < {{ min_band_coverage }} then 'not enough data'
         end as no_band_reason,
         case
-            when overall.health_score is null or overall.coverage < {{ min_band_coverage }} then null
+            when
+                overall.health_score is null
+                or overall.coverage < {{ min_band_coverage }}
+                then null
             when overall.health_score < bands.red_below then 'red'
             when overall.health_score >= bands.green_from then 'green'
             else 'yellow'

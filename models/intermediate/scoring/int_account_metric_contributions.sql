@@ -26,19 +26,7 @@ weighted as (
             {%- set name = metric.metric_name %}
             metric_scores.{{ name }},
             metric_scores.{{ name }}_score,
-            case
-                -- not measured, or what it is a share of weighs 0 (every measured metric of
-                -- its component, or every measured component, has weight 0): no score to share
-                when
-                    metric_scores.{{ name }}_score is null
-                    or coalesce(health.{{ metric.component }}_measured_weight, 0) = 0
-                    or coalesce(health.measured_component_weight, 0) = 0
-                    then 0.0
-                else
-                    (health.{{ metric.component }}_weight / health.measured_component_weight)
-                    * {{ float_literal(metric.weight) }}
-                    / health.{{ metric.component }}_measured_weight
-            end as {{ name }}_effective_weight,
+            {{ effective_weight(metric) }} as {{ name }}_effective_weight,
         {%- endfor %}
         metric_scores.score_date
     from metric_scores
