@@ -76,11 +76,12 @@ def validate_raw(paths: Paths, record: RunRecord, progress: Progress) -> None:
     _gate(report, "raw validation")
 
 
-def build(paths: Paths, record: RunRecord, progress: Progress) -> None:
-    """dbt build: seeds, models, data tests and unit tests."""
+def build(paths: Paths, record: RunRecord, progress: Progress, full_refresh: bool = False) -> None:
+    """dbt build: seeds, models, data tests and unit tests (`--full-refresh`: rebuild all)."""
     progress("dbt build")
     paths.warehouse.mkdir(parents=True, exist_ok=True)
-    outcome = run_dbt(["build"], paths, on_node=lambda name, status: progress(f"dbt {name}"))
+    args = ["build", "--full-refresh"] if full_refresh else ["build"]
+    outcome = run_dbt(args, paths, on_node=lambda name, status: progress(f"dbt {name}"))
     record.dbt_counts = {f"{kind}:{status}": n for (kind, status), n in outcome.counts.items()}
     record.dbt_failures = outcome.failures
     if not outcome.success:
@@ -139,13 +140,15 @@ def validate_marts(paths: Paths, record: RunRecord, progress: Progress) -> None:
     _gate(report, "marts validation")
 
 
-def run_pipeline(paths: Paths, progress: Progress = lambda _: None) -> RunRecord:
+def run_pipeline(
+    paths: Paths, progress: Progress = lambda _: None, full_refresh: bool = False
+) -> RunRecord:
     """Run every step; publish only when all pass. The record is saved either way."""
     started = datetime.now(UTC)
     record = RunRecord(run_id=started.strftime("%Y%m%dT%H%M%S%fZ"), started_at=_now())
     try:
         validate_raw(paths, record, progress)
-        build(paths, record, progress)
+        build(paths, record, progress, full_refresh)
         collect_quality(paths, record)
         validate_marts(paths, record, progress)
         progress("publishing")

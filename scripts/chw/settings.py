@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = Path(os.environ.get("CHW_PROJECT_DIR") or Path(__file__).resolve().parents[2])
 
 
 @dataclass(frozen=True)
