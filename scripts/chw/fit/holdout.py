@@ -37,7 +37,12 @@ def logistic_reference(
     else:
         folds = [(np.flatnonzero(~m), np.flatnonzero(m)) for m in masks]
         model = LogisticRegressionCV(
-            Cs=REFERENCE_CS, cv=folds, scoring="roc_auc", max_iter=1000
+            Cs=REFERENCE_CS,
+            l1_ratios=(0.0,),
+            cv=folds,
+            scoring="roc_auc",
+            max_iter=1000,
+            use_legacy_attributes=False,
         ).fit(x[train], y)
     return -model.predict_proba(x[test])[:, 1]
 
