@@ -79,7 +79,8 @@ def _metrics(metrics: list[dict[str, Any]]) -> list[str]:
         "bounds",
         "at 0/100 now",
         "at 0/100 proposed",
-        "weight",
+        "weight in component",
+        "share of score",
         "flag",
         "reasons",
     )
@@ -91,7 +92,9 @@ def _metrics(metrics: list[dict[str, Any]]) -> list[str]:
         normalisation = m["normalisation"]
         if normalisation != m["current_normalisation"]:
             normalisation = f"{m['current_normalisation']} -> {normalisation}"
-        bounds = f"{_f(m['lower_bound'], 4)} - {_f(m['upper_bound'], 4)}"
+        bounds = ""
+        if m["lower_bound"] is not None:
+            bounds = f"{m['lower_bound']:.6g} - {m['upper_bound']:.6g}"
         rows.append(
             [
                 m["metric_name"],
@@ -100,10 +103,11 @@ def _metrics(metrics: list[dict[str, Any]]) -> list[str]:
                 _f(m["auc"]),
                 direction,
                 normalisation,
-                bounds if m["lower_bound"] is not None else "",
+                bounds,
                 _pct(m["saturation_current"]),
                 _pct(m["saturation_proposed"]),
                 _f(m["weight"], 2),
+                _pct(m["effective_weight"]),
                 m["flag"],
                 "; ".join(m["reasons"] or []),
             ]

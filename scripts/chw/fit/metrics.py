@@ -34,7 +34,8 @@ class MetricFinding:
     saturation_current: float
     saturation_proposed: float
     proposed_auc: float = math.nan
-    weight: float = 0.0
+    weight: float = 0.0  # within its component
+    effective_weight: float = 0.0  # share of the whole score in the global fit
     flag: str = ""
     reasons: list[str] | None = None
 

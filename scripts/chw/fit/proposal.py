@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from chw.fit.metrics import MetricFinding, assess_metrics, findings_frame
-from chw.fit.score import components_of
+from chw.fit.score import DEFAULT_SEGMENT, components_of
 from chw.fit.weights import WeightFit, fit_weights
 
 UNUSABLE = ("never measured", "no churn contrast", "constant")
@@ -39,15 +39,32 @@ def propose(
     findings = assess_metrics(metrics, values, ranks, frame)
     proposed = findings_frame(findings, metrics).assign(weight=metrics["weight"])
     usable = [f.metric_name for f in findings if f.flag not in UNUSABLE]
-    segments = list(dict.fromkeys(current_weights["segment"]))
+    segments = with_default(list(dict.fromkeys(current_weights["segment"])), frame)
     order = component_order(metrics, current_weights)
     fit = fit_weights(proposed, usable, values, ranks, frame, segments, order, seed)
     active = _active_components(fit)
+    total = sum(fit.coefficients.values())
     for finding in findings:
         finding.weight = fit.metric_weights[finding.metric_name]
+        if total > 0:
+            finding.effective_weight = fit.coefficients.get(finding.metric_name, 0.0) / total
         _explain_weight(finding, finding.metric_name in usable, finding.component in active)
+        current = metrics.loc[metrics["metric_name"] == finding.metric_name, "weight"].iloc[0]
+        if current == 0 and finding.effective_weight > 0:
+            finding.note(
+                "was context only (weight 0) and the fit weights it: check it measures health, "
+                "not only timing"
+            )
     proposed = findings_frame(findings, metrics)
     return Proposal(proposed, fit.component_weights, findings, fit)
+
+
+def with_default(segments: list[str], frame: pd.DataFrame) -> list[str]:
+    """The seed's segments, plus `default` when the data hold segments the seed lacks (their
+    accounts would otherwise have no weights or bands)."""
+    if DEFAULT_SEGMENT in segments or set(frame["segment"]) <= set(segments):
+        return segments
+    return [*segments, DEFAULT_SEGMENT]
 
 
 def _active_components(fit: WeightFit) -> set[str]:

@@ -16,9 +16,9 @@ from chw.fit.folds import churned_accounts, holdout_scheme
 from chw.fit.holdout import evaluate
 from chw.fit.inputs import Config, Snapshots, read_config, read_snapshots
 from chw.fit.metrics import assess_metrics
-from chw.fit.proposal import Proposal, propose
+from chw.fit.proposal import Proposal, propose, with_default
 from chw.fit.report import proposed_texts, seed_diff, write_fit
-from chw.fit.score import score
+from chw.fit.score import DEFAULT_SEGMENT, score
 
 MIN_CHURNED_ACCOUNTS = 10
 STATUS_PROPOSED, STATUS_THIN, STATUS_EMPTY = "proposed", "too thin to fit", "no labelled snapshots"
@@ -142,6 +142,9 @@ def _bands(
             proposal.weights,
         )
     current = config.band_frame()
+    if DEFAULT_SEGMENT in with_default(list(current["segment"]), frame):
+        median = current[["red_below", "green_from"]].median().round()
+        current = pd.concat([current, pd.DataFrame([{"segment": DEFAULT_SEGMENT, **median}])])
     bands, details = propose_bands(
         scores,
         frame[mask].reset_index(drop=True),
