@@ -299,6 +299,9 @@ def calibrate(
     green_multiple: Annotated[
         float, typer.Option(help="--fit: green where the risk <= this x the base rate.")
     ] = 0.5,
+    keep_context: Annotated[
+        bool, typer.Option("--keep-context", help="--fit: metrics of weight 0 stay at 0.")
+    ] = False,
 ) -> None:
     """Backtest: does the score predict churn within 90 days? AUC, lift per band, deciles,
     and proposed component weights (a CSV to review; the seed is never overwritten).
@@ -316,7 +319,7 @@ def calibrate(
     if fit:
         if not 0 < green_multiple < red_multiple:
             raise ChwError("need 0 < --green-multiple < --red-multiple", ExitCode.USAGE)
-        _fit(paths, seed, red_multiple, green_multiple)
+        _fit(paths, seed, red_multiple, green_multiple, keep_context)
         return
     from chw.calibrate import calibrate as run_calibrate
 
@@ -336,7 +339,9 @@ def calibrate(
     console.print(f"report: {paths.calibration_dir / 'calibration.md'}")
 
 
-def _fit(paths: Paths, seed: int, red_multiple: float, green_multiple: float) -> None:
+def _fit(
+    paths: Paths, seed: int, red_multiple: float, green_multiple: float, keep_context: bool
+) -> None:
     from chw.fit.run import STATUS_EMPTY, run_fit
     from chw.settings import PROJECT_DIR
 
@@ -348,6 +353,7 @@ def _fit(paths: Paths, seed: int, red_multiple: float, green_multiple: float) ->
             red_multiple=red_multiple,
             green_multiple=green_multiple,
             seed=seed,
+            keep_context=keep_context,
         )
     holdout = result.get("holdout")
     if holdout:

@@ -26,8 +26,14 @@ weighted as (
             {%- set name = metric.metric_name %}
             metric_scores.{{ name }},
             metric_scores.{{ name }}_score,
+            -- 0 when N/A, and when nothing it counts towards is measured with weight (a
+            -- component whose measured metrics all weigh 0 is N/A, so is a score without any)
             case
-                when metric_scores.{{ name }}_score is null then 0.0
+                when
+                    metric_scores.{{ name }}_score is null
+                    or health.{{ metric.component }}_measured_weight = 0
+                    or health.measured_component_weight = 0
+                    then 0.0
                 else
                     (health.{{ metric.component }}_weight / health.measured_component_weight)
                     * {{ float_literal(metric.weight) }}

@@ -53,6 +53,7 @@ def evaluate(
     weights: pd.DataFrame,
     scheme: Scheme,
     seed: int = 0,
+    keep_context: bool = False,
 ) -> tuple[dict[str, Any], np.ndarray]:
     """Holdout AUCs of default, fitted and logistic on the same folds, pooled over the held-out
     rows and per fold; returns them and the fitted scores of the held-out rows (NaN elsewhere)."""
@@ -73,6 +74,7 @@ def evaluate(
             ranks[train].reset_index(drop=True),
             part,
             seed,
+            keep_context,
         )
         fitted[test] = score(
             values[test], ranks[test], segments[test], proposal.metrics, proposal.weights

@@ -34,11 +34,19 @@ def propose(
     ranks: pd.DataFrame,
     frame: pd.DataFrame,
     seed: int = 0,
+    keep_context: bool = False,
 ) -> Proposal:
-    """Fit a configuration on the rows of `frame` (values and ranks aligned with it)."""
+    """Fit a configuration on the rows of `frame` (values and ranks aligned with it).
+    `keep_context`: metrics of weight 0 in the seeds (context only) stay at 0."""
     findings = assess_metrics(metrics, values, ranks, frame)
     proposed = findings_frame(findings, metrics).assign(weight=metrics["weight"])
     usable = [f.metric_name for f in findings if f.flag not in UNUSABLE]
+    if keep_context:
+        context = set(metrics.loc[metrics["weight"].fillna(0) == 0, "metric_name"])
+        for finding in findings:
+            if finding.metric_name in context and finding.metric_name in usable:
+                finding.note("context only (weight 0 in the seeds) and kept so: --keep-context")
+        usable = [m for m in usable if m not in context]
     segments = with_default(list(dict.fromkeys(current_weights["segment"])), frame)
     order = component_order(metrics, current_weights)
     fit = fit_weights(proposed, usable, values, ranks, frame, segments, order, seed)

@@ -45,6 +45,7 @@ def run_fit(
     red_multiple: float = RED_MULTIPLE,
     green_multiple: float = GREEN_MULTIPLE,
     seed: int = 0,
+    keep_context: bool = False,
 ) -> dict[str, Any]:
     """Fit, write proposed/*.csv, fit.json and fit.md under out_dir; return fit.json's data."""
     config = read_config(Path(seeds_dir))
@@ -60,6 +61,7 @@ def run_fit(
         "holdout": None,
         "red_multiple": red_multiple,
         "green_multiple": green_multiple,
+        "keep_context": keep_context,
     }
     texts = _fit(config, snapshots, result, seed)
     result["diff"] = seed_diff(config, texts) if texts else ""
@@ -101,8 +103,12 @@ def _fit(
     if scheme is None:
         result["reasons"].append("no holdout: too few churned accounts to form folds")
     else:
-        result["holdout"], fitted_holdout = evaluate(snapshots, metrics, weights, scheme, seed)
-    proposal = propose(metrics, weights, snapshots.values, snapshots.ranks, frame, seed)
+        result["holdout"], fitted_holdout = evaluate(
+            snapshots, metrics, weights, scheme, seed, result["keep_context"]
+        )
+    proposal = propose(
+        metrics, weights, snapshots.values, snapshots.ranks, frame, seed, result["keep_context"]
+    )
     bands = _bands(config, snapshots, proposal, fitted_holdout, result)
     result["metrics"] = [asdict(f) for f in proposal.findings]
     result["weights"] = _weights_summary(proposal, weights)
