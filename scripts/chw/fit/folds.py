@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedGroupKFold
 
 MAX_FOLDS = 5
 MIN_TEST_CHURNED_ACCOUNTS = 5  # below this in the later half, time order is not worth it
@@ -49,19 +48,21 @@ def churned_accounts(frame: pd.DataFrame, mask: np.ndarray | None = None) -> int
 
 
 def account_folds(frame: pd.DataFrame, seed: int = 0) -> list[np.ndarray] | None:
-    """Boolean masks of K account folds, each with churned and retained accounts."""
+    """Boolean masks of K folds of whole accounts, stratified by whether the account churned
+    (its accounts dealt round-robin after a shuffle), so each fold holds churners."""
     ever = frame.groupby("account_id")["churned"].max()
     k = min(MAX_FOLDS, int(ever.sum()), int((ever == 0).sum()))
     if k < 2:
         return None
-    groups = pd.factorize(frame["account_id"])[0]
-    splitter = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
-    masks = []
-    for _, test_index in splitter.split(frame, frame["churned"], groups):
-        mask = np.zeros(len(frame), dtype=bool)
-        mask[test_index] = True
-        masks.append(mask)
-    return masks
+    rng = np.random.default_rng(seed)
+    fold_of, start = {}, 0
+    for label in (1, 0):
+        accounts = ever.index[ever == label].to_numpy()
+        rng.shuffle(accounts)
+        fold_of.update(zip(accounts, (start + np.arange(len(accounts))) % k, strict=True))
+        start = (start + len(accounts)) % k
+    fold = frame["account_id"].map(fold_of).to_numpy()
+    return [fold == i for i in range(k)]
 
 
 def holdout_scheme(frame: pd.DataFrame, seed: int = 0) -> Scheme | None:
