@@ -104,6 +104,7 @@ def evaluate(
         "test_churned_accounts": churned_accounts(frame, tested),
         "test_churned_snapshots": int(churned[tested].sum()),
         "default_auc": churn_auc(churned[tested], default[tested]),
+        "default_scored_snapshots": int((tested & ~np.isnan(default)).sum()),
         "fitted_auc": churn_auc(churned[tested], fitted[tested]),
         "logistic_auc": churn_auc(churned[tested], logistic[tested]),
         "per_fold": per_fold,

@@ -44,7 +44,11 @@ def _holdout(holdout: dict[str, Any] | None) -> list[str]:
     lines += _table(
         ("configuration", "holdout AUC"),
         [
-            ["current (default) configuration", _f(holdout["default_auc"])],
+            [
+                f"current (default) configuration (scores {holdout['default_scored_snapshots']:,}"
+                f" of {holdout['test_snapshots']:,} snapshots)",
+                _f(holdout["default_auc"]),
+            ],
             ["fitted (proposed) configuration", _f(holdout["fitted_auc"])],
             ["reference: plain L2 logistic regression on raw metrics", _f(holdout["logistic_auc"])],
         ],
