@@ -106,19 +106,30 @@ def write_seeds(folder: Path) -> Path:
     return folder
 
 
-def write_history(path: Path, *, accounts: int, days: int, churn_shift: float, seed: int) -> Path:
+def write_history(
+    path: Path,
+    *,
+    accounts: int,
+    days: int,
+    churn_shift: float,
+    seed: int,
+    stagger: bool = False,
+    segments: tuple[str, ...] = ("starter",),
+) -> Path:
     """A warehouse with the two marts the fit reads: latent health drives churn, `good`
-    follows it, `wrong_way` follows it inverted, `noise` does not."""
+    follows it, `wrong_way` follows it inverted, `noise` does not. `stagger`: each account
+    is observed from its own day."""
     rng = np.random.default_rng(seed)
     health = rng.normal(size=accounts)
     churn = rng.random(accounts) < 1 / (1 + np.exp(churn_shift + 1.8 * health))
     outcomes, metrics = [], []
     for a in range(accounts):
         for d in range(days):
-            day = date(2026, 1, 1) + timedelta(days=7 * d)
+            day = date(2026, 1, 1) + timedelta(days=7 * d + (a % 60 if stagger else 0))
             key = {"account_id": f"A{a:04d}", "score_date": day}
             outcomes.append(
-                {**key, "segment": "starter", "computed_score": 50.0, "is_labelled": True}
+                {**key, "segment": segments[a % len(segments)], "computed_score": 50.0}
+                | {"is_labelled": True}
                 | {"churned_within_90d": bool(churn[a])}
             )
             values = {
@@ -169,6 +180,30 @@ def test_single_cohort_fit_reverses_the_wrong_way_metric_and_weights_sum_to_one(
     assert (bands["red_below"] < bands["green_from"]).all()
     report = (tmp_path / "out" / "fit.md").read_text()
     assert "fitted (proposed) configuration" in report and "+++ proposed/" in report
+
+
+def test_staggered_snapshots_and_a_segment_the_seeds_lack(tmp_path: Path) -> None:
+    db = write_history(
+        tmp_path / "h.duckdb",
+        accounts=300,
+        days=1,
+        churn_shift=1.2,
+        seed=4,
+        stagger=True,
+        segments=("starter", "partner"),
+    )
+    seeds = write_seeds(tmp_path / "seeds")
+    for name in ("scoring_component_weights.csv", "scoring_bands.csv"):  # no default rows
+        lines = (seeds / name).read_text().splitlines(keepends=True)
+        (seeds / name).write_text("".join(x for x in lines if not x.startswith("default")))
+    result = run_fit(db, seeds, tmp_path / "out")
+    assert result["status"] == STATUS_PROPOSED, result["reasons"]
+    assert result["counts"]["sampled_accounts"] == 300  # every account's own day is kept
+    assert result["holdout"]["fitted_auc"] > result["holdout"]["default_auc"]
+    weights = pd.read_csv(tmp_path / "out" / "proposed" / "scoring_component_weights.csv")
+    bands = pd.read_csv(tmp_path / "out" / "proposed" / "scoring_bands.csv")
+    assert "default" in set(weights["segment"]) and "default" in set(bands["segment"])
+    assert np.allclose(weights.groupby("segment")["weight"].sum(), 1.0)
 
 
 def test_too_thin_history_writes_the_report_with_counts(tmp_path: Path) -> None:
