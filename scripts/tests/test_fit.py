@@ -23,6 +23,7 @@ from chw.fit.bands import propose_bands
 from chw.fit.inputs import seeds_digest
 from chw.fit.run import STATUS_PROPOSED, STATUS_THIN, run_fit
 from chw.fit.score import percent_rank, score
+from chw.fit.weights import scoring_fill
 from chw.settings import PROJECT_DIR
 
 # --- the scoring rules (mirror normalise_metric.sql and int_account_health_scored.sql) -----
@@ -54,6 +55,29 @@ def test_score_follows_the_dbt_rules_on_a_hand_computed_frame() -> None:
     # row 2: m1 and m3 N/A: a = m2 alone = 50, b unmeasured -> 50
     # row 3: segment without weights uses default; m1 clamps to 100, m2 at the bad bound = 0
     np.testing.assert_allclose(got, [73.0, 50.0, 0.5 * 60 + 0.5 * 20])
+
+
+def test_fill_for_the_fit_reproduces_the_dbt_score_of_the_fitted_weights() -> None:
+    rng = np.random.default_rng(0)
+    metrics = pd.DataFrame(
+        {
+            "metric_name": ["m1", "m2", "m3", "m4"],
+            "component": ["a", "a", "b", "b"],
+            "direction": "higher",
+            "normalisation": "absolute",
+            "lower_bound": 0.0,
+            "upper_bound": 100.0,
+        }
+    )
+    values = pd.DataFrame(rng.uniform(0, 100, (50, 4)), columns=list(metrics["metric_name"]))
+    values = values.mask(rng.random((50, 4)) < 0.3)
+    coef = np.array([0.5, 1.5, 1.0, 0.0])
+    fitted = metrics.assign(weight=[0.25, 0.75, 1.0, 0.0])
+    weights = pd.DataFrame({"segment": "s", "component": ["a", "b"], "weight": [2 / 3, 1 / 3]})
+    expected = score(values, pd.DataFrame(), np.array(["s"] * 50), fitted, weights)
+    linear = scoring_fill(values, metrics, coef) @ coef / coef.sum() * 100
+    both = ~np.isnan(expected)
+    np.testing.assert_allclose(linear[both], expected[both])
 
 
 def test_percent_rank_matches_percent_rank_over_peers() -> None:

@@ -21,6 +21,7 @@ from chw.fit.score import DEFAULT_SEGMENT, component_scores, components_of, metr
 
 PENALTIES = (1e-5, 1e-4, 1e-3, 1e-2)  # L2 penalty on the mean log-loss, chosen by inner CV
 FALLBACK_PENALTY = 1e-3
+REFILL_ROUNDS = 2  # refits with N/A filled as the score fills them
 MIN_SEGMENT_CHURNED_ACCOUNTS = 20
 
 
@@ -68,6 +69,32 @@ def design(scores: pd.DataFrame, fill: pd.Series | None = None) -> tuple[np.ndar
     return (scores / 100.0).fillna(fill).to_numpy(dtype=float), fill
 
 
+def scoring_fill(scores: pd.DataFrame, metrics: pd.DataFrame, coef: np.ndarray) -> np.ndarray:
+    """0-1 features whose N/A values are filled as dbt's scoring fills them in effect: with the
+    measured mean of the metric's component, or the row's score when the whole component is
+    N/A. With these, the linear predictor of weights `coef` is the score dbt computes."""
+    s = scores.to_numpy(dtype=float) / 100.0
+    present = ~np.isnan(s)
+    component = metrics.set_index("metric_name").loc[scores.columns, "component"].to_numpy()
+    filled = s.copy()
+    comp_means, comp_weights = {}, {}
+    for c in dict.fromkeys(component):
+        cols = component == c
+        w = np.where(present[:, cols], coef[cols], 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            comp_means[c] = (w * np.nan_to_num(s[:, cols])).sum(1) / w.sum(1)
+        comp_weights[c] = np.where(w.sum(1) > 0, coef[cols].sum(), 0.0)
+    means = np.column_stack(list(comp_means.values()))
+    weights = np.column_stack(list(comp_weights.values()))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        overall = (weights * np.nan_to_num(means)).sum(1) / weights.sum(1)
+    for j, c in enumerate(component):
+        fill = np.where(np.isnan(comp_means[c]), overall, comp_means[c])
+        filled[:, j] = np.where(present[:, j], s[:, j], fill)
+    column_mean = np.nanmean(np.where(present, s, np.nan), axis=0)
+    return np.where(np.isnan(filled), np.nan_to_num(column_mean, nan=0.5), filled)
+
+
 @dataclass
 class WeightFit:
     metric_weights: dict[str, float]
@@ -93,7 +120,11 @@ def fit_weights(
     scores = metric_scores(values, ranks, metrics)[usable]
     x, _ = design(scores)
     penalty, inner = choose_penalty(x, frame, seed)
-    beta = dict(zip(usable, fit_nonnegative(x, frame["churned"].to_numpy(), penalty), strict=True))
+    churned = frame["churned"].to_numpy()
+    coef = fit_nonnegative(x, churned, penalty)
+    for _ in range(REFILL_ROUNDS):
+        coef = fit_nonnegative(scoring_fill(scores, metrics, coef), churned, penalty)
+    beta = dict(zip(usable, coef, strict=True))
     metric_weights, totals = _metric_weights(metrics, beta)
     fitted = metrics.assign(weight=metrics["metric_name"].map(metric_weights))
     global_shares = _shares(totals, component_order)
