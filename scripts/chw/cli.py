@@ -320,7 +320,11 @@ def calibrate(
         if not 0 < green_multiple < red_multiple:
             raise ChwError("need 0 < --green-multiple < --red-multiple", ExitCode.USAGE)
         _fit(paths, seed, red_multiple, green_multiple, keep_context)
-        return
+    else:
+        _backtest(paths, seed)
+
+
+def _backtest(paths: Paths, seed: int) -> None:
     from chw.calibrate import calibrate as run_calibrate
 
     truth = paths.truth if paths.truth.exists() else None

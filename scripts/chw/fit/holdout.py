@@ -92,10 +92,23 @@ def evaluate(
                 "logistic_auc": churn_auc(churned[test], logistic[test]),
             }
         )
+    return _pooled(frame, scheme, default, fitted, logistic, per_fold), fitted
+
+
+def _pooled(
+    frame: pd.DataFrame,
+    scheme: Scheme,
+    default: np.ndarray,
+    fitted: np.ndarray,
+    logistic: np.ndarray,
+    per_fold: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The AUCs over every held-out row, with the counts behind them."""
+    churned = frame["churned"].to_numpy()
     tested = np.zeros(len(frame), dtype=bool)
     for fold in scheme.folds:
         tested |= fold.test
-    result = {
+    return {
         "scheme": scheme.name,
         "cutoff": scheme.cutoff,
         "folds": len(scheme.folds),
@@ -109,4 +122,3 @@ def evaluate(
         "logistic_auc": churn_auc(churned[tested], logistic[tested]),
         "per_fold": per_fold,
     }
-    return result, fitted

@@ -84,17 +84,7 @@ def _fit(
     segments = frame["segment"].to_numpy()
     default = score(snapshots.values, snapshots.ranks, segments, metrics, weights)
     result["check"] = _check(default, frame)
-    churned = churned_accounts(frame)
-    retained = int(frame["account_id"].nunique()) - int(
-        frame.groupby("account_id")["churned"].max().sum()
-    )
-    if churned < MIN_CHURNED_ACCOUNTS or retained < MIN_CHURNED_ACCOUNTS:
-        result["status"] = STATUS_THIN
-        result["reasons"].append(
-            f"{churned} churned and {retained} retained accounts among the labelled snapshots; "
-            f"fitting needs at least {MIN_CHURNED_ACCOUNTS} of each: per-metric figures and "
-            "data-derived bounds below, current configuration kept"
-        )
+    if _too_thin(frame, result):
         findings = assess_metrics(metrics, snapshots.values, snapshots.ranks, frame)
         result["metrics"] = [asdict(f) for f in findings]
         return None
@@ -109,10 +99,32 @@ def _fit(
     proposal = propose(
         metrics, weights, snapshots.values, snapshots.ranks, frame, seed, result["keep_context"]
     )
-    bands = _bands(config, snapshots, proposal, fitted_holdout, result)
     result["metrics"] = [asdict(f) for f in proposal.findings]
+    if proposal.weights["weight"].sum() <= 0:
+        result["status"] = STATUS_THIN
+        result["reasons"].append(
+            "no measured metric has a protective effect on churn: current configuration kept"
+        )
+        return None
+    bands = _bands(config, snapshots, proposal, fitted_holdout, result)
     result["weights"] = _weights_summary(proposal, weights)
     return proposed_texts(config, proposal.metrics, proposal.weights, bands)
+
+
+def _too_thin(frame: pd.DataFrame, result: dict[str, Any]) -> bool:
+    churned = churned_accounts(frame)
+    retained = int(frame["account_id"].nunique()) - int(
+        frame.groupby("account_id")["churned"].max().sum()
+    )
+    if churned >= MIN_CHURNED_ACCOUNTS and retained >= MIN_CHURNED_ACCOUNTS:
+        return False
+    result["status"] = STATUS_THIN
+    result["reasons"].append(
+        f"{churned} churned and {retained} retained accounts among the labelled snapshots; "
+        f"fitting needs at least {MIN_CHURNED_ACCOUNTS} of each: per-metric figures and "
+        "data-derived bounds below, current configuration kept"
+    )
+    return True
 
 
 def _check(default: np.ndarray, frame: pd.DataFrame) -> dict[str, Any]:
