@@ -47,19 +47,20 @@
         {{ return([{
             'metric_name': 'active_user_ratio', 'component': 'engagement', 'direction': 'higher',
             'normalisation': 'absolute', 'lower_bound': 0, 'upper_bound': 1, 'weight': 1,
+            'computed_in': 'engagement', 'source_table': 'product_events', 'window_days': 30,
+            'valid_min': 0, 'valid_max': none,
         }]) }}
     {%- endif -%}
     {%- set result = run_query(
-        "select metric_name, component, direction, normalisation, lower_bound, upper_bound, weight"
-        ~ " from " ~ relation ~ " order by component, metric_name"
+        "select * from " ~ relation ~ " order by component, metric_name"
     ) -%}
     {%- set definitions = [] -%}
     {%- for row in result.rows -%}
-        {%- do definitions.append({
-            'metric_name': row[0], 'component': row[1], 'direction': row[2],
-            'normalisation': row[3], 'lower_bound': row[4], 'upper_bound': row[5],
-            'weight': row[6],
-        }) -%}
+        {%- set definition = {} -%}
+        {%- for column in result.column_names -%}
+            {%- do definition.update({column | lower: row[column]}) -%}
+        {%- endfor -%}
+        {%- do definitions.append(definition) -%}
     {%- endfor -%}
     {{ return(definitions) }}
 {%- endmacro %}
@@ -76,4 +77,22 @@
 {#- A seed number as an 8-byte float literal on every engine. -#}
 {% macro float_literal(value) -%}
     cast({{ value }} as {{ type_double() }})
+{%- endmacro %}
+
+{#-
+    The segment whose weights and bands score an account: its own plan tier when the seeds
+    configure it, otherwise `default` (real customers have plan tiers we never saw). The
+    configured tiers are read from `seed_name` (weights and bands name the same segments:
+    tested) when the SQL compiles.
+-#}
+{% macro config_segment(segment, seed_name='scoring_bands') -%}
+    {%- set relation = _seed_relation(seed_name) -%}
+    {%- set configured = [] -%}
+    {%- if relation is not none -%}
+        {%- set result = run_query(
+            "select distinct segment from " ~ relation ~ " where segment <> 'default' order by 1"
+        ) -%}
+        {%- for row in result.rows %}{% do configured.append(row[0]) %}{% endfor -%}
+    {%- endif -%}
+    case when {{ segment }} in ({{ sql_string_list(configured) }}) then {{ segment }} else 'default' end
 {%- endmacro %}

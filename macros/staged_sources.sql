@@ -14,6 +14,7 @@
         {'source': 'billing', 'table': 'subscriptions', 'key': 'subscription_id'},
         {'source': 'billing', 'table': 'invoices', 'key': 'invoice_id'},
         {'source': 'support', 'table': 'support_tickets', 'key': 'ticket_id'},
+        {'source': 'provided', 'table': 'account_metric_values', 'key': 'metric_value_key'},
     ]) }}
 {%- endmacro %}
 

@@ -34,3 +34,34 @@ from {{ model }}
 group by {{ group_by | join(', ') }}
 having abs(sum({{ column_name }}) - {{ total }}) > {{ tolerance }}
 {% endtest %}
+
+{#-
+    Every metric column of a wide scoring model lies in its plausible range: the raw value in
+    [valid_min, valid_max] of its scoring_metrics row (either may be empty), or, with
+    `suffix='_score'`, the normalised score in [0, 100]. One test for all metrics, read from
+    the seed, so a new metric is checked without a line of YAML.
+-#}
+{% test metric_values_in_range(model, suffix='') %}
+{%- set checks = [] -%}
+{%- for metric in scoring_metric_definitions() -%}
+    {%- set column = metric.metric_name ~ suffix -%}
+    {%- set low = 0 if suffix else metric.valid_min -%}
+    {%- set high = 100 if suffix else metric.valid_max -%}
+    {%- if low is not none and low | string | length > 0 -%}
+        {%- do checks.append((column, column ~ ' < ' ~ low ~ ' - 0.000001')) -%}
+    {%- endif -%}
+    {%- if high is not none and high | string | length > 0 -%}
+        {%- do checks.append((column, column ~ ' > ' ~ high ~ ' + 0.000001')) -%}
+    {%- endif -%}
+{%- endfor %}
+{%- for column, condition in checks %}
+select {{ sql_string(column) }} as metric_column, count(*) as rows_out_of_range
+from {{ model }}
+where {{ condition }}
+having count(*) > 0
+{{ 'union all' if not loop.last }}
+{%- endfor %}
+{%- if not checks %}
+select 'none' as metric_column, 0 as rows_out_of_range where 1 = 0
+{%- endif %}
+{% endtest %}

@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from chw.errors import ChwError, ExitCode
+from chw.scenarios import ScenarioName
 from chw.settings import Paths, default_paths
 
 app = typer.Typer(
@@ -93,6 +94,10 @@ def generate(
         float, typer.Option(help="Share of rows to corrupt with each bad-input kind (0 to <0.1).")
     ] = 0.0,
     out: Annotated[Path | None, typer.Option(help="Raw folder; default CHW_RAW_PATH.")] = None,
+    scenario: Annotated[
+        ScenarioName,
+        typer.Option(help="World with a planted truth (truth/scenario.json): what drives churn."),
+    ] = ScenarioName.baseline,
 ) -> None:
     """Write realistic raw data (Parquet, one file per source table) driven by latent health."""
     from chw.generate import generate as run_generate
@@ -119,6 +124,7 @@ def generate(
             seed=seed,
             end_date=last_day,
             fault_rate=fault_rate,
+            scenario=scenario.value,
             progress=progress,
         )
     table = Table("table", "rows", title=f"raw data in {raw}")
@@ -144,14 +150,14 @@ def _summary(paths: Paths, record: Any) -> None:
     console.print(table)
 
 
-def _pipeline(paths: Paths, full_refresh: bool = False) -> None:
+def _pipeline(paths: Paths, dbt_vars: str | None = None, full_refresh: bool = False) -> None:
     from chw.pipeline import run_pipeline
     from chw.report import write_report
 
     record = None
     try:
         with step("pipeline: validate raw → dbt build → validate marts → publish") as progress:
-            record = run_pipeline(paths, progress, full_refresh=full_refresh)
+            record = run_pipeline(paths, progress, dbt_vars=dbt_vars, full_refresh=full_refresh)
     finally:
         if (paths.report_dir / "run.json").exists():
             write_report(paths.report_dir)
@@ -160,10 +166,18 @@ def _pipeline(paths: Paths, full_refresh: bool = False) -> None:
 
 @app.command()
 @friendly
-def run() -> None:
+def run(
+    dbt_vars: Annotated[
+        str | None,
+        typer.Option(
+            "--vars",
+            help="dbt vars as YAML, e.g. '{using_web_visits: false, history_days: 365}'",
+        ),
+    ] = None,
+) -> None:
     """The whole pipeline: validate raw (GX) → dbt build → validate marts (GX) → publish →
     data-quality report. A failing check stops it before publish: BI keeps the last good marts."""
-    _pipeline(default_paths())
+    _pipeline(default_paths(), dbt_vars)
 
 
 @app.command("validate")

@@ -18,7 +18,7 @@ class RawTable:
     name: str
     columns: tuple[str, ...]
     types: tuple[str, ...]
-    allow_empty: bool = False
+    required: bool = False  # only accounts and subscriptions; any other table may be absent
 
 
 @cache
@@ -31,7 +31,7 @@ def raw_tables() -> tuple[RawTable, ...]:
             name=table["name"],
             columns=tuple(c["name"] for c in table["columns"]),
             types=tuple(c["data_type"] for c in table["columns"]),
-            allow_empty=bool(table.get("meta", {}).get("allow_empty", False)),
+            required=bool(table.get("meta", {}).get("required", False)),
         )
         for source in spec["sources"]
         for table in source["tables"]

@@ -61,7 +61,7 @@ def band_info(band: str | None) -> BandInfo:
         "red": BandInfo("red", "Red", "■"),
         "yellow": BandInfo("yellow", "Yellow", "▲"),
         "green": BandInfo("green", "Green", "●"),
-    }.get(band or "", BandInfo("none", "No score", DASH))
+    }.get(band or "", BandInfo("none", "Not enough data", DASH))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Every customer account has a latent health h[a, d] in 0..100 that drifts day by 
 every raw signal with noise (usage, web and content engagement, surveys, tickets, late or
 missing payments) and the churn decision at each renewal, so a health score computed from the
 raw tables can be backtested against the recorded outcomes. The latent health itself is written
-as ground truth beside the raw directory, never as a raw table.
+as ground truth beside the raw directory, never as a raw table. A scenario (chw.scenarios) can
+give a family of signals a latent of its own, or leave sources out, to plant a known truth.
 
 Everything is vectorised numpy; the product event stream (about 27 events per account-day) is
 generated and written in chunks of days so 100M events fit in a few GB of RAM. Each table draws
@@ -15,7 +16,7 @@ arguments.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -26,6 +27,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from chw.faults import inject_faults
+from chw.scenarios import Scenario
+from chw.scenarios import scenario as find_scenario
 
 TS = pa.timestamp("us")
 US_PER_MIN = 60_000_000
@@ -330,6 +333,7 @@ class World:
     last_day: np.ndarray  # last day of activity (churn end date or window end)
     churned: np.ndarray
     subs: dict[str, np.ndarray]
+    signals: dict[str, np.ndarray] = field(default_factory=dict)  # scenario: family -> latent
 
     @property
     def n(self) -> int:
@@ -349,9 +353,14 @@ class World:
         d = np.arange(d0, self.days if d1 is None else d1)
         return (d > self.created_day[:, None]) & (d <= self.last_day[:, None])
 
-    def h_at(self, acct: np.ndarray, day: np.ndarray) -> np.ndarray:
-        """Latent health on window day `day` (clamped into the window)."""
-        return self.health[acct, np.clip(day, 0, self.days - 1)]
+    def signal(self, family: str) -> np.ndarray:
+        """(n, days) latent that drives a family of signals: the health unless the scenario
+        gives the family its own (see chw.scenarios)."""
+        return self.signals.get(family, self.health)
+
+    def h_at(self, acct: np.ndarray, day: np.ndarray, family: str = "health") -> np.ndarray:
+        """Latent of `family` (default: health) on window day `day` (clamped into the window)."""
+        return self.signal(family)[acct, np.clip(day, 0, self.days - 1)]
 
 
 def generate(
@@ -364,6 +373,7 @@ def generate(
     seed: int = 42,
     end_date: date | None = None,
     fault_rate: float = 0.0,
+    scenario: str = "baseline",
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Write the raw tables as `out_dir/<table>.parquet` and return the rows written per table.
@@ -373,25 +383,32 @@ def generate(
     users_per_account: contacts of a growth account (starter ~0.5x, enterprise ~2.5x).
     event_rate: multiplier on product events per active user.
     fault_rate: share of rows damaged with each bad-input kind (see chw.faults); 0 = clean.
+    scenario: a world of chw.scenarios (what drives churn, which sources are absent); the
+        tables of absent sources are not written (an old file of theirs is removed).
     progress: called with a short message after each table and each event chunk.
 
     The ground truth (account_id, day, latent_health) goes to
-    `out_dir.parent / "truth" / "latent_health.parquet"`. Same arguments, same bytes.
+    `out_dir.parent / "truth" / "latent_health.parquet"`, the planted truth of the scenario to
+    `truth/scenario.json`. Same arguments, same bytes.
     """
     if accounts < 1 or days < 1 or users_per_account < 1 or event_rate < 0 or seed < 0:
         raise ValueError("accounts, days and users_per_account must be >= 1; rates, seed >= 0")
     if not 0 <= fault_rate < 0.1:
         raise ValueError("fault_rate must be in [0, 0.1)")
+    plan = find_scenario(scenario)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda _msg: None)
     end = end_date or (datetime.now(UTC).date() - timedelta(days=1))
-    world = _simulate(seed, accounts, days, users_per_account, end)
-    say(f"simulated {accounts:,} accounts over {days} days")
+    world = _simulate(seed, accounts, days, users_per_account, end, plan)
+    say(f"simulated {accounts:,} accounts over {days} days ({plan.name})")
 
     rows: dict[str, int] = {}
 
     def emit(name: str, table: pa.Table) -> None:
+        if name in plan.absent_sources:
+            (out_dir / f"{name}.parquet").unlink(missing_ok=True)
+            return
         if fault_rate > 0:
             table = inject_faults(
                 table, name, fault_rate, _rng(seed, f"faults/{name}"), end_date=end
@@ -417,8 +434,9 @@ def generate(
     truth_dir = out_dir.parent / "truth"
     truth_dir.mkdir(parents=True, exist_ok=True)
     _write(truth_dir / "latent_health.parquet", [_truth(world)], TRUTH_SCHEMA)
-    say("truth: latent_health written")
-    return {name: rows[name] for name in RAW_TABLES}
+    plan.write_truth(truth_dir)
+    say("truth: latent_health and scenario written")
+    return {name: rows[name] for name in RAW_TABLES if name in rows}
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -502,7 +520,9 @@ def _table(name: str, columns: dict[str, pa.Array], order: pa.Array | None = Non
 # --- the simulation ------------------------------------------------------------------------
 
 
-def _simulate(seed: int, n: int, days: int, users_per_account: int, end: date) -> World:
+def _simulate(
+    seed: int, n: int, days: int, users_per_account: int, end: date, plan: Scenario
+) -> World:
     rng = _rng(seed, "world")
     start_day = (end - EPOCH).days - days + 1
     tier = rng.choice(3, n, p=TIER_MIX)
@@ -531,6 +551,10 @@ def _simulate(seed: int, n: int, days: int, users_per_account: int, end: date) -
     users = np.maximum(1, rng.poisson(users_per_account * factor))
     contact_off = np.concatenate([[0], np.cumsum(users)[:-1]])
     health = _simulate_health(rng, tier, created_day, days)
+    signals = plan.signals(
+        health,
+        lambda: _simulate_health(_rng(seed, "churn-free latent"), tier, created_day, days),
+    )
     world = World(
         seed=seed,
         start_day=start_day,
@@ -553,6 +577,7 @@ def _simulate(seed: int, n: int, days: int, users_per_account: int, end: date) -
         last_day=np.full(n, days - 1),
         churned=np.zeros(n, dtype=bool),
         subs={},
+        signals=signals,
     )
     _simulate_contracts(rng, world, period_start)
     return world
@@ -590,7 +615,10 @@ def _simulate_contracts(rng: np.random.Generator, world: World, period_start: np
     arr_usd = np.exp(rng.uniform(*np.log(TIER_ARR[world.tier]).T))
     arr = np.round(arr_usd * FX_FROM_USD[world.currency], -2)
     seats = np.ceil(world.users * rng.uniform(1.0, 1.4, n)).astype(np.int64)
-    cum = np.concatenate([np.zeros((n, 1)), np.cumsum(world.health, axis=1)], axis=1)
+    cum = _cumulative(world.health)
+    # Expansion and contraction follow the billing latent (the health unless a scenario says).
+    billing = world.signal("billing")
+    cum_b = cum if billing is world.health else _cumulative(billing)
     start = period_start.copy()
     live = np.ones(n, dtype=bool)
     parts: list[dict[str, np.ndarray]] = []
@@ -603,8 +631,9 @@ def _simulate_contracts(rng: np.random.Generator, world: World, period_start: np
         lo = np.maximum(end[c] - 29, np.maximum(world.created_day[c], 0))
         mean_h = (cum[c, end[c] + 1] - cum[c, lo]) / (end[c] + 1 - lo)
         churn = rng.random(len(c)) < _sigmoid((38.0 - mean_h) / 5.0)
-        p_up = 0.45 * _sigmoid((mean_h - 65.0) / 7.0)
-        p_down = 0.5 * _sigmoid((45.0 - mean_h) / 6.0)
+        mean_b = (cum_b[c, end[c] + 1] - cum_b[c, lo]) / (end[c] + 1 - lo)
+        p_up = 0.45 * _sigmoid((mean_b - 65.0) / 7.0)
+        p_down = 0.5 * _sigmoid((45.0 - mean_b) / 6.0)
         u = rng.random(len(c))
         outcome[c] = np.select([churn, u < p_up, u < p_up + p_down], [3, 1, 2], 0)
         parts.append(
@@ -634,6 +663,11 @@ def _simulate_contracts(rng: np.random.Generator, world: World, period_start: np
     subs = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     order = np.lexsort((subs["start"], subs["acct"]))
     world.subs = {k: v[order] for k, v in subs.items()}
+
+
+def _cumulative(latent: np.ndarray) -> np.ndarray:
+    """Running sums per account with a leading 0: day means over [a, b) in one subtraction."""
+    return np.concatenate([np.zeros((len(latent), 1)), np.cumsum(latent, axis=1)], axis=1)
 
 
 def _person_names(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -794,7 +828,7 @@ def _invoices(world: World, rng: np.random.Generator) -> pa.Table:
     sub, issued = sub[keep], issued[keep]
     acct = s["acct"][sub]
     m = len(sub)
-    h = world.h_at(acct, issued) / 100.0
+    h = world.h_at(acct, issued, "billing") / 100.0
     due = issued + 30
     late_days = rng.exponential(1.0 + 40.0 * (1.0 - h) ** 2) - rng.uniform(0, 20, m)
     never = rng.random(m) < 0.25 * _sigmoid((0.35 - h) / 0.05)
@@ -827,12 +861,12 @@ def _invoices(world: World, rng: np.random.Generator) -> pa.Table:
 
 def _tickets(world: World, rng: np.random.Generator) -> pa.Table:
     """Tickets: more, more urgent, slower and angrier when health is low."""
-    h = world.health / 100.0
+    h = world.signal("support") / 100.0
     rate = (0.03 + 0.25 * (1.0 - h)) * TIER_TICKETS[world.tier][:, None]
     rate = rate * np.where(_weekend(world), 0.3, 1.0) * world.active()
     acct, day = _expand(rng.poisson(rate))
     m = len(acct)
-    h = world.h_at(acct, day) / 100.0
+    h = world.h_at(acct, day, "support") / 100.0
     opened = world.day_us(day) + _time_of_day(rng, REGION_PEAK_UTC[world.region[acct]], 3.0)
     order = np.argsort(opened, kind="stable")
     acct, h, opened = acct[order], h[order], opened[order]
@@ -923,7 +957,7 @@ def _surveys(
     keep = (when < world.end_us) & (when <= world.day_us(world.last_day[acct] + 1))
     acct, when, kind, touch = acct[keep], when[keep], kind[keep], touch[keep]
     m = len(acct)
-    h = world.h_at(acct, (when // US_PER_DAY) - world.start_day) / 100.0
+    h = world.h_at(acct, (when // US_PER_DAY) - world.start_day, "surveys") / 100.0
     noise = rng.normal(0.0, 1.0, m)
     score = np.select(
         [kind == 0, kind == 1],
@@ -972,7 +1006,7 @@ def _comments(rng: np.random.Generator, sentiment: np.ndarray) -> pa.Array:
 
 
 def _web_visits(world: World, rng: np.random.Generator) -> pa.Table:
-    h = world.health / 100.0
+    h = world.signal("web") / 100.0
     rate = (0.3 + 2.0 * h) * np.where(_weekend(world), 0.4, 1.0) * world.active()
     acct, day = _expand(rng.poisson(rate))
     known = len(acct)
@@ -980,7 +1014,7 @@ def _web_visits(world: World, rng: np.random.Generator) -> pa.Table:
     anon = rng.binomial(known, 0.15 / 0.85) if known else 0
     day = np.concatenate([day, rng.integers(0, world.days, anon)])
     peak = np.concatenate([REGION_PEAK_UTC[world.region[acct]], rng.uniform(0, 24, anon)])
-    hv = np.concatenate([world.h_at(acct, day[:known]) / 100.0, np.full(anon, 0.3)])
+    hv = np.concatenate([world.h_at(acct, day[:known], "web") / 100.0, np.full(anon, 0.3)])
     m = known + anon
     pages = 1 + rng.poisson(0.8 + 4.0 * hv)
     duration = np.round(pages * rng.lognormal(np.log(40.0), 0.7, m)).astype(np.int64)
@@ -1002,7 +1036,7 @@ def _web_visits(world: World, rng: np.random.Generator) -> pa.Table:
 
 
 def _content(world: World, rng: np.random.Generator) -> pa.Table:
-    h = world.health / 100.0
+    h = world.signal("content") / 100.0
     rate = (0.05 + 0.4 * h) * np.where(_weekend(world), 0.5, 1.0) * world.active()
     acct, day = _expand(rng.poisson(rate))
     m = len(acct)
@@ -1057,7 +1091,7 @@ def _event_chunk(
     world: World, rng: np.random.Generator, d0: int, d1: int, event_rate: float, first_id: int
 ) -> pa.Table:
     """Product events of days [d0, d1): active users, events per user, breadth of features."""
-    h = world.health[:, d0:d1] / 100.0
+    h = world.signal("usage")[:, d0:d1] / 100.0
     p_active = (0.15 + 0.65 * h) * np.where(_weekend(world)[d0:d1], 0.35, 1.0)
     active = rng.binomial(world.users[:, None], p_active) * world.active(d0, d1)
     counts = rng.poisson(active * event_rate * EVENT_SCALE * (1.0 + 4.0 * h))

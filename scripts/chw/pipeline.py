@@ -30,6 +30,7 @@ class RunRecord:
     status: str = "running"
     message: str = ""
     raw_rows: dict[str, int] = field(default_factory=dict)
+    absent_sources: list[str] = field(default_factory=list)
     source_counts: list[dict[str, object]] = field(default_factory=list)
     quarantine_by_reason: list[dict[str, object]] = field(default_factory=list)
     freshness: list[dict[str, object]] = field(default_factory=list)
@@ -60,6 +61,9 @@ def validate_raw(paths: Paths, record: RunRecord, progress: Progress) -> None:
     """Structural checks, then GX suites on the raw files (plus volume vs previous run)."""
     progress("checking raw files")
     record.raw_rows = preflight.check_raw(paths.raw)
+    record.absent_sources = preflight.absent_tables(record.raw_rows)
+    for table in record.absent_sources:
+        progress(f"notice: source {table} is absent; the metrics it feeds are N/A")
     previous = validate.load_previous_counts(paths.warehouse / "state" / "raw_rows.json")
     con = duckdb.connect()
     try:
@@ -69,6 +73,7 @@ def validate_raw(paths: Paths, record: RunRecord, progress: Progress) -> None:
             {"raw_path": str(paths.raw)},
             extra=validate.volume_suites(record.raw_rows, previous),
             progress=lambda name: progress(f"GX {name}"),
+            skip=record.absent_sources,
         )
     finally:
         con.close()
@@ -76,11 +81,18 @@ def validate_raw(paths: Paths, record: RunRecord, progress: Progress) -> None:
     _gate(report, "raw validation")
 
 
-def build(paths: Paths, record: RunRecord, progress: Progress, full_refresh: bool = False) -> None:
+def build(
+    paths: Paths,
+    record: RunRecord,
+    progress: Progress,
+    dbt_vars: str | None = None,
+    full_refresh: bool = False,
+) -> None:
     """dbt build: seeds, models, data tests and unit tests (`--full-refresh`: rebuild all)."""
     progress("dbt build")
     paths.warehouse.mkdir(parents=True, exist_ok=True)
-    args = ["build", "--full-refresh"] if full_refresh else ["build"]
+    args = ["build", *(["--vars", dbt_vars] if dbt_vars else [])]
+    args += ["--full-refresh"] if full_refresh else []
     outcome = run_dbt(args, paths, on_node=lambda name, status: progress(f"dbt {name}"))
     record.dbt_counts = {f"{kind}:{status}": n for (kind, status), n in outcome.counts.items()}
     record.dbt_failures = outcome.failures
@@ -115,13 +127,24 @@ def collect_quality(paths: Paths, record: RunRecord) -> None:
         ).fetchall()
         for (table,) in tables:
             latest = con.execute(f"select max(loaded_at) from staging.{table}").fetchone()[0]
+            source_table = table.removeprefix("base_").replace("__", ".")
+            if latest is None:  # an empty table (absent source, no overrides): nothing to age
+                record.freshness.append(
+                    {
+                        "source_table": source_table,
+                        "latest_loaded_at": None,
+                        "age_hours": None,
+                        "status": "empty",
+                    }
+                )
+                continue
             age = (datetime.now(UTC).replace(tzinfo=None) - latest).total_seconds() / 3600
             record.freshness.append(
                 {
-                    "source_table": table.removeprefix("base_").replace("__", "."),
-                    "latest_loaded_at": latest.isoformat(sep=" ") if latest else None,
-                    "age_hours": round(age, 1) if latest else None,
-                    "status": "fresh" if latest and age <= 48 else "stale",
+                    "source_table": source_table,
+                    "latest_loaded_at": latest.isoformat(sep=" "),
+                    "age_hours": round(age, 1),
+                    "status": "fresh" if age <= 48 else "stale",
                 }
             )
     finally:
@@ -141,14 +164,18 @@ def validate_marts(paths: Paths, record: RunRecord, progress: Progress) -> None:
 
 
 def run_pipeline(
-    paths: Paths, progress: Progress = lambda _: None, full_refresh: bool = False
+    paths: Paths,
+    progress: Progress = lambda _: None,
+    *,
+    dbt_vars: str | None = None,
+    full_refresh: bool = False,
 ) -> RunRecord:
     """Run every step; publish only when all pass. The record is saved either way."""
     started = datetime.now(UTC)
     record = RunRecord(run_id=started.strftime("%Y%m%dT%H%M%S%fZ"), started_at=_now())
     try:
         validate_raw(paths, record, progress)
-        build(paths, record, progress, full_refresh)
+        build(paths, record, progress, dbt_vars, full_refresh)
         collect_quality(paths, record)
         validate_marts(paths, record, progress)
         progress("publishing")

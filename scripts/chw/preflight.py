@@ -27,10 +27,13 @@ def _type_matches(contract_type: str, actual: str) -> bool:
 
 
 def check_table(raw_dir: Path, table: RawTable, con: duckdb.DuckDBPyConnection) -> int:
-    """Raise ChwError if the table's file breaks the contract; return its row count."""
+    """Raise ChwError if the table's file breaks the contract; return its row count (0 for
+    an optional table whose file is absent)."""
     path = raw_dir / f"{table.name}.parquet"
     if not path.exists():
-        raise ChwError(f"{path}: file is missing", ExitCode.BAD_INPUT)
+        if not table.required:
+            return 0
+        raise ChwError(f"{path}: file is missing (a required table)", ExitCode.BAD_INPUT)
     try:
         described = con.execute(f"describe select * from read_parquet('{path}')").fetchall()
         rows = con.execute(f"select count(*) from read_parquet('{path}')").fetchone()[0]
@@ -50,13 +53,13 @@ def check_table(raw_dir: Path, table: RawTable, con: duckdb.DuckDBPyConnection) 
                 f"{path}: column '{column}' is {actual[column]}, expected {contract_type}",
                 ExitCode.BAD_INPUT,
             )
-    if rows == 0 and not table.allow_empty:
-        raise ChwError(f"{path}: file has no rows", ExitCode.BAD_INPUT)
+    if rows == 0 and table.required:
+        raise ChwError(f"{path}: file has no rows (a required table)", ExitCode.BAD_INPUT)
     return int(rows)
 
 
 def check_raw(raw_dir: Path) -> dict[str, int]:
-    """Check every raw table of the contract; return rows per table."""
+    """Check every raw table of the contract; return rows per table (0 = absent)."""
     if not raw_dir.is_dir():
         raise ChwError(
             f"{raw_dir}: raw data folder does not exist (run `chw generate` first)",
@@ -67,3 +70,8 @@ def check_raw(raw_dir: Path) -> dict[str, int]:
         return {table.name: check_table(raw_dir, table, con) for table in raw_tables()}
     finally:
         con.close()
+
+
+def absent_tables(raw_rows: dict[str, int]) -> list[str]:
+    """The optional raw tables a run does without (no file or no rows): partial sources."""
+    return [table.name for table in raw_tables() if not table.required and not raw_rows[table.name]]

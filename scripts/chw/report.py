@@ -33,6 +33,14 @@ def _sections(run: Run) -> list[tuple[str, list[str], list[list[object]]]]:
     gx = run.get("gx", [])
     return [
         (
+            "Notices: absent sources (partial sources; the metrics they feed are N/A)",
+            ["source", "notice"],
+            [
+                [table, "absent (no file or no rows): not an error"]
+                for table in run.get("absent_sources", [])
+            ],
+        ),
+        (
             "Rows per source: raw = accepted + quarantined",
             ["source", "raw", "accepted", "quarantined", "balanced"],
             [

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+# The dbt project (models, seeds, gx, ...): this checkout, or a copy named by CHW_PROJECT_DIR
+# (a customer's fork, or a test that edits seeds without touching the repository's).
 PROJECT_DIR = Path(os.environ.get("CHW_PROJECT_DIR") or Path(__file__).resolve().parents[2])
 
 

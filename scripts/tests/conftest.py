@@ -21,11 +21,37 @@ END_DATE = date(2026, 6, 30)
 TEST_REPORT_DIR = PROJECT_DIR / "output" / "test-run" / "report"
 
 
+PROJECT_PARTS = (
+    "models",
+    "macros",
+    "seeds",
+    "tests",
+    "analyses",
+    "gx",
+    "dbt_project.yml",
+    "profiles.yml",
+)
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the dbt project (a customer's fork): tests edit its seeds, not the repo's."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = PROJECT_DIR / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part)
+        else:
+            shutil.copy2(source, dest / part)
+    return dest
+
+
 @dataclass(frozen=True)
 class Workspace:
-    """One isolated set of raw/warehouse/output folders, like a user's checkout."""
+    """One isolated set of raw/warehouse/output folders, like a user's checkout; `project`
+    names a copy of the dbt project to run instead of the repository's."""
 
     root: Path
+    project: Path | None = None
 
     @property
     def paths(self) -> Paths:
@@ -41,8 +67,10 @@ class Workspace:
             CHW_RAW_PATH=str(self.paths.raw),
             CHW_WAREHOUSE_DIR=str(self.paths.warehouse),
             CHW_OUTPUT_DIR=str(self.paths.output),
-            DBT_PROFILES_DIR=str(PROJECT_DIR),
+            DBT_PROFILES_DIR=str(self.project or PROJECT_DIR),
         )
+        if self.project:
+            env["CHW_PROJECT_DIR"] = str(self.project)
         return env
 
     def chw(self, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:

@@ -198,6 +198,9 @@ def test_single_cohort_fit_reverses_the_wrong_way_metric_and_weights_sum_to_one(
     engagement = proposed[proposed["component"] == "engagement"]["weight"]
     assert engagement.sum() == pytest.approx(1.0) and (engagement >= 0).all()
     holdout = result["holdout"]
+    assert result["fitted_auc"] == holdout["fitted_auc"]  # also at the top of fit.json
+    assert wrong["proposed_direction"] == "lower" and wrong["proposed_weight"] == wrong["weight"]
+    assert {"segment", "component", "proposed_weight"} <= set(result["components"][0])
     assert holdout["fitted_auc"] > 0.75 and holdout["fitted_auc"] > holdout["default_auc"]
     assert holdout["fitted_auc"] >= 0.95 * holdout["logistic_auc"]
     bands = pd.read_csv(tmp_path / "out" / "proposed" / "scoring_bands.csv")

@@ -17,7 +17,8 @@ health as (
         financial_score,
         support_score,
         confidence,
-        health_band
+        health_band,
+        no_band_reason
     from {{ ref('int_account_health_scored') }}
     where {{ since('score_date', 30) }}
 ),
@@ -76,7 +77,7 @@ published as (
         valid_overrides.override_author,
         valid_overrides.override_valid_until
     from health
-    inner join bands on health.segment = bands.segment
+    inner join bands on {{ config_segment('health.segment') }} = bands.segment
     left join valid_overrides
         on
         health.account_id = valid_overrides.account_id

@@ -6,6 +6,7 @@
 {%- set components = scoring_components() %}
 {%- set high = setting('confidence_high_coverage', 0.8) %}
 {%- set medium = setting('confidence_medium_coverage', 0.5) %}
+{%- set min_band_coverage = setting('min_coverage_for_band', 0.5) %}
 {%- set measured_components, weighted_scores, weighted_coverages, weights = [], [], [], [] %}
 {%- for component in components %}
     {%- do measured_components.append(
@@ -74,7 +75,8 @@ weighted as (
         {%- endfor %}
         {{ measured_components | join(' + ') }} as measured_component_weight
     from components
-    inner join component_weights on components.segment = component_weights.segment
+    inner join component_weights
+        on {{ config_segment('components.segment') }} = component_weights.segment
 ),
 
 overall as (
@@ -100,14 +102,19 @@ banded as (
             when overall.coverage >= {{ medium }} then 'medium'
             else 'low'
         end as confidence,
+        -- too little measured to look healthy or not: no band, the score kept for backtests
         case
-            when overall.health_score is null then null
+            when overall.health_score is null then 'nothing measured'
+            when overall.coverage < {{ min_band_coverage }} then 'not enough data'
+        end as no_band_reason,
+        case
+            when overall.health_score is null or overall.coverage < {{ min_band_coverage }} then null
             when overall.health_score < bands.red_below then 'red'
             when overall.health_score >= bands.green_from then 'green'
             else 'yellow'
         end as health_band
     from overall
-    inner join bands on overall.segment = bands.segment
+    inner join bands on {{ config_segment('overall.segment') }} = bands.segment
 )
 
 select * from banded

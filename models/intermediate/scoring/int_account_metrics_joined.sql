@@ -1,4 +1,7 @@
--- Every metric of an account-day side by side: one column per metric.
+-- Every metric of an account-day side by side: one column per scoring_metrics row, read from
+-- the model of its kind (computed_in); N/A when the raw table that feeds it is absent.
+{%- set metrics = scoring_metric_definitions() %}
+{{- check_metrics_computed(metrics) }}
 with
 
 account_days as (
@@ -9,77 +12,27 @@ account_days as (
     from {{ ref('int_account_days_enumerated') }}
     where {{ since('score_date') }}
 ),
-
-engagement as (
-    select * from {{ ref('int_engagement_metrics_computed') }}
+{% for kind in metric_kinds() %}
+{{ kind }} as (
+    select * from {{ ref('int_' ~ kind ~ '_metrics_computed') }}
     where {{ since('score_date') }}
 ),
-
-surveys as (
-    select * from {{ ref('int_survey_metrics_computed') }}
-    where {{ since('score_date') }}
-),
-
-financial as (
-    select * from {{ ref('int_financial_metrics_computed') }}
-    where {{ since('score_date') }}
-),
-
-support as (
-    select * from {{ ref('int_support_metrics_computed') }}
-    where {{ since('score_date') }}
-),
-
+{% endfor %}
 joined as (
     select
         account_days.account_id,
         account_days.score_date,
-        account_days.segment,
-        -- engagement
-        engagement.active_user_ratio,
-        engagement.active_days,
-        engagement.feature_breadth,
-        engagement.usage_trend,
-        engagement.web_visits,
-        engagement.content_interactions,
-        -- satisfaction and experience
-        surveys.nps,
-        surveys.csat,
-        surveys.ces,
-        surveys.journey_satisfaction_avg,
-        surveys.journey_satisfaction_min,
-        support.ticket_csat,
-        -- financial
-        financial.arr_usd,
-        financial.arpu_usd,
-        financial.arr_change_pct,
-        financial.days_to_renewal,
-        financial.overdue_invoices,
-        financial.avg_days_late,
-        -- support
-        support.tickets_per_seat,
-        support.high_priority_tickets,
-        support.escalated_tickets,
-        support.avg_resolution_hours,
-        support.reopen_rate,
-        support.cancellation_tickets
+        {%- for metric in metrics %}
+            {{ metric_value(metric) }} as {{ metric.metric_name }},
+        {%- endfor %}
+        account_days.segment
     from account_days
-    left join engagement
-        on
-        account_days.account_id = engagement.account_id
-        and account_days.score_date = engagement.score_date
-    left join surveys
-        on
-        account_days.account_id = surveys.account_id
-        and account_days.score_date = surveys.score_date
-    left join financial
-        on
-        account_days.account_id = financial.account_id
-        and account_days.score_date = financial.score_date
-    left join support
-        on
-        account_days.account_id = support.account_id
-        and account_days.score_date = support.score_date
+    {%- for kind in metric_kinds() %}
+        left join {{ kind }}
+            on
+            account_days.account_id = {{ kind }}.account_id
+            and account_days.score_date = {{ kind }}.score_date
+    {%- endfor %}
 )
 
 select * from joined

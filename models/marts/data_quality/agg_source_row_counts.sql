@@ -13,7 +13,7 @@ counts as (
     {%- for staged in staged_sources() %}
         select
             '{{ staged.source }}.{{ staged.table }}' as source_table,
-            (select count(*) from {{ source(staged.source, staged.table) }}) as raw_rows,
+            (select count(*) from {{ raw_source(staged.source, staged.table) }}) as raw_rows,
             (select count(*) from {{ ref('stg_' ~ staged.source ~ '__' ~ staged.table) }})
                 as accepted_rows
         {{ 'union all' if not loop.last }}

@@ -19,6 +19,8 @@ final as (
         -- published (after any CSM override)
         published.published_score,
         published.published_band,
+        case when published.published_band is null then published.no_band_reason end
+            as no_band_reason,
         -- computed
         published.health_score as computed_score,
         published.health_band as computed_band,

@@ -66,7 +66,7 @@ final as (
         end as health_band
     from rolled_up
     inner join accounts on rolled_up.parent_account_id = accounts.account_id
-    inner join bands on accounts.plan_tier = bands.segment
+    inner join bands on {{ config_segment('accounts.plan_tier') }} = bands.segment
 )
 
 select * from final

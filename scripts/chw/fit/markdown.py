@@ -119,12 +119,12 @@ def _metrics(metrics: list[dict[str, Any]]) -> list[str]:
     return ["## Per metric", "", *_table(header, rows), ""]
 
 
-def _weights(weights: dict[str, Any] | None) -> list[str]:
+def _weights(weights: dict[str, Any] | None, components: list[dict[str, Any]]) -> list[str]:
     if not weights:
         return []
     rows = [
-        [r["segment"], r["component"], _f(r.get("current"), 2), _f(r.get("proposed"), 2)]
-        for r in weights["components"]
+        [r["segment"], r["component"], _f(r["current_weight"], 2), _f(r["proposed_weight"], 2)]
+        for r in components
     ]
     lines = [
         "## Component weights",
@@ -179,7 +179,7 @@ def render(result: dict[str, Any]) -> str:
     lines += _holdout(result.get("holdout"))
     if result.get("metrics"):
         lines += _metrics(result["metrics"])
-    lines += _weights(result.get("weights"))
+    lines += _weights(result.get("weights"), result.get("components", []))
     lines += _bands(result.get("bands"))
     lines += ["## Diff of the seeds", ""]
     if result.get("diff"):

@@ -15,7 +15,7 @@ from chw.fit.bands import GREEN_MULTIPLE, RED_MULTIPLE, propose_bands
 from chw.fit.folds import churned_accounts, holdout_scheme
 from chw.fit.holdout import evaluate
 from chw.fit.inputs import Config, Snapshots, read_config, read_snapshots
-from chw.fit.metrics import assess_metrics
+from chw.fit.metrics import MetricFinding, assess_metrics
 from chw.fit.proposal import Proposal, propose, with_default
 from chw.fit.report import proposed_texts, seed_diff, write_fit
 from chw.fit.score import DEFAULT_SEGMENT, score
@@ -58,6 +58,9 @@ def run_fit(
         "status": STATUS_PROPOSED,
         "reasons": [],
         "counts": _counts(snapshots),
+        "default_auc": None,  # holdout AUCs, also under "holdout" with their counts
+        "fitted_auc": None,
+        "logistic_auc": None,
         "holdout": None,
         "red_multiple": red_multiple,
         "green_multiple": green_multiple,
@@ -86,7 +89,7 @@ def _fit(
     result["check"] = _check(default, frame)
     if _too_thin(frame, result):
         findings = assess_metrics(metrics, snapshots.values, snapshots.ranks, frame)
-        result["metrics"] = [asdict(f) for f in findings]
+        result["metrics"] = _metric_rows(findings)
         return None
     scheme = holdout_scheme(frame, seed)
     fitted_holdout = None
@@ -96,10 +99,12 @@ def _fit(
         result["holdout"], fitted_holdout = evaluate(
             snapshots, metrics, weights, scheme, seed, result["keep_context"]
         )
+        for key in ("default_auc", "fitted_auc", "logistic_auc"):
+            result[key] = result["holdout"][key]
     proposal = propose(
         metrics, weights, snapshots.values, snapshots.ranks, frame, seed, result["keep_context"]
     )
-    result["metrics"] = [asdict(f) for f in proposal.findings]
+    result["metrics"] = _metric_rows(proposal.findings)
     if proposal.weights["weight"].sum() <= 0:
         result["status"] = STATUS_THIN
         result["reasons"].append(
@@ -107,7 +112,8 @@ def _fit(
         )
         return None
     bands = _bands(config, snapshots, proposal, fitted_holdout, result)
-    result["weights"] = _weights_summary(proposal, weights)
+    result["weights"] = _weights_summary(proposal)
+    result["components"] = _component_rows(proposal, weights)
     return proposed_texts(config, proposal.metrics, proposal.weights, bands)
 
 
@@ -192,26 +198,37 @@ def _bands(
     return bands
 
 
-def _weights_summary(proposal: Proposal, current: pd.DataFrame) -> dict[str, Any]:
+def _metric_rows(findings: list[MetricFinding]) -> list[dict[str, Any]]:
+    """Each finding, with the proposal under explicit names (weight: within its component)."""
+    return [
+        {**asdict(f), "proposed_direction": f.direction, "proposed_weight": f.weight}
+        for f in findings
+    ]
+
+
+def _weights_summary(proposal: Proposal) -> dict[str, Any]:
     fit = proposal.fit
+    return {
+        "penalty": fit.penalty,
+        "inner_cv_auc": fit.inner_cv_auc,
+        "coefficients": fit.coefficients,
+        "segment_sources": fit.segment_sources,
+    }
+
+
+def _component_rows(proposal: Proposal, current: pd.DataFrame) -> list[dict[str, Any]]:
     merged = proposal.weights.merge(
         current[["segment", "component", "weight"]],
         on=["segment", "component"],
         how="left",
         suffixes=("", "_current"),
     )
-    return {
-        "penalty": fit.penalty,
-        "inner_cv_auc": fit.inner_cv_auc,
-        "coefficients": fit.coefficients,
-        "segment_sources": fit.segment_sources,
-        "components": [
-            {
-                "segment": r.segment,
-                "component": r.component,
-                "current": r.weight_current,
-                "proposed": r.weight,
-            }
-            for r in merged.itertuples()
-        ],
-    }
+    return [
+        {
+            "segment": r.segment,
+            "component": r.component,
+            "current_weight": r.weight_current,
+            "proposed_weight": r.weight,
+        }
+        for r in merged.itertuples()
+    ]

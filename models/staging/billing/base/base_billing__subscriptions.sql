@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('billing', 'subscriptions') }}
+    select * from {{ raw_source('billing', 'subscriptions') }}
 ),
 
 accounts as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'contacts') }}
+    select * from {{ raw_source('crm', 'contacts') }}
 ),
 
 accounts as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'csm_overrides') }}
+    select * from {{ raw_source('crm', 'csm_overrides') }}
 ),
 
 accounts as (

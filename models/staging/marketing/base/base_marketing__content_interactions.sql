@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('marketing', 'content_interactions') }}
+    select * from {{ raw_source('marketing', 'content_interactions') }}
     {{ new_batch_filter() }}
 ),
 

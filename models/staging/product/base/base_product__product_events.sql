@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ source('product', 'product_events') }}
+    select * from {{ raw_source('product', 'product_events') }}
     {{ new_batch_filter() }}
 ),
 

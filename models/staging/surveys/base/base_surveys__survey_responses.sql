@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('surveys', 'survey_responses') }}
+    select * from {{ raw_source('surveys', 'survey_responses') }}
     {{ new_batch_filter() }}
 ),
 

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('web', 'web_visits') }}
+    select * from {{ raw_source('web', 'web_visits') }}
     {{ new_batch_filter() }}
 ),
 

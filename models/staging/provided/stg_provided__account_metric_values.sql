@@ -1,0 +1,1 @@
+{{ accepted_rows('base_provided__account_metric_values') }}
