@@ -205,6 +205,9 @@ def test_single_cohort_fit_reverses_the_wrong_way_metric_and_weights_sum_to_one(
     assert holdout["fitted_auc"] >= 0.95 * holdout["logistic_auc"]
     bands = pd.read_csv(tmp_path / "out" / "proposed" / "scoring_bands.csv")
     assert (bands["red_below"] < bands["green_from"]).all()
+    assert (
+        bands["segment"].is_unique and weights.groupby(["segment", "component"]).size().max() == 1
+    )
     report = (tmp_path / "out" / "fit.md").read_text()
     assert "fitted (proposed) configuration" in report and "+++ proposed/" in report
 

@@ -166,7 +166,9 @@ def _bands(
             proposal.weights,
         )
     current = config.band_frame()
-    if DEFAULT_SEGMENT in with_default(list(current["segment"]), frame):
+    if DEFAULT_SEGMENT in set(with_default(list(current["segment"]), frame)) - set(
+        current["segment"]
+    ):
         median = current[["red_below", "green_from"]].median().round()
         current = pd.concat([current, pd.DataFrame([{"segment": DEFAULT_SEGMENT, **median}])])
     bands, details = propose_bands(
