@@ -151,7 +151,9 @@ def _propose_direction(finding: MetricFinding, frame: pd.DataFrame, measured: np
         )
     else:
         finding.flag = "wrong way (weak)"
-        finding.note(f"points the wrong way ({configured}) within noise {gap:.3f}: kept")
+        finding.note(
+            f"points the wrong way ({configured}) within noise {gap:.3f}: direction kept, weight 0"
+        )
 
 
 def _propose_bounds(finding: MetricFinding, values: np.ndarray) -> None:

@@ -11,7 +11,7 @@ from chw.fit.metrics import MetricFinding, assess_metrics, findings_frame
 from chw.fit.score import DEFAULT_SEGMENT, components_of
 from chw.fit.weights import WeightFit, fit_weights
 
-UNUSABLE = ("never measured", "no churn contrast", "constant")
+UNUSABLE = ("never measured", "no churn contrast", "constant", "wrong way (weak)")
 
 
 @dataclass

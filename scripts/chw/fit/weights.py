@@ -19,7 +19,8 @@ from chw.calibrate import round_to_total
 from chw.fit.folds import account_folds, churn_auc, churned_accounts
 from chw.fit.score import DEFAULT_SEGMENT, component_scores, components_of, metric_scores
 
-PENALTIES = (1e-5, 1e-4, 1e-3, 1e-2)  # L2 penalty on the mean log-loss, chosen by inner CV
+PENALTIES = (1e-5, 1e-4, 1e-3, 1e-2, 3e-2)  # L2 penalty on the mean log-loss, by inner CV
+AUC_TOLERANCE = 0.005  # the largest penalty this close to the best inner AUC: stabler weights
 FALLBACK_PENALTY = 1e-3
 REFILL_ROUNDS = 2  # refits with N/A filled as the score fills them
 MIN_SEGMENT_CHURNED_ACCOUNTS = 20
@@ -58,7 +59,8 @@ def choose_penalty(x: np.ndarray, frame: pd.DataFrame, seed: int) -> tuple[float
         for test in masks:
             risk[test] = x[test] @ fit_nonnegative(x[~test], churned[~test], penalty)
         aucs[penalty] = churn_auc(churned, risk)
-    best = max(PENALTIES, key=lambda p: (np.nan_to_num(aucs[p], nan=-1.0), p))
+    top = max(np.nan_to_num(aucs[p], nan=-1.0) for p in PENALTIES)
+    best = max(p for p in PENALTIES if np.nan_to_num(aucs[p], nan=-1.0) >= top - AUC_TOLERANCE)
     return best, {f"{p:g}": a for p, a in aucs.items()}
 
 
