@@ -26,6 +26,8 @@ weighted as (
             {%- set name = metric.metric_name %}
             metric_scores.{{ name }},
             metric_scores.{{ name }}_score,
+            -- 0 when N/A, and when nothing it counts towards is measured with weight (a
+            -- component whose measured metrics all weigh 0 is N/A, so is a score without any)
             case
                 -- not measured, or what it is a share of weighs 0 (every measured metric of
                 -- its component, or every measured component, has weight 0): no score to share
