@@ -17,6 +17,7 @@ import duckdb
 import pytest
 from conftest import Workspace
 
+from chw import freshness
 from chw.generate import generate
 from chw.settings import PROJECT_DIR
 
@@ -176,3 +177,14 @@ def test_source_freshness_is_quiet_after_a_demo_and_errors_on_a_stale_stream(
     print(f"product events 5 days late: {statuses}")
     assert code != 0 and statuses.pop("product.product_events") == "error"
     assert set(statuses.values()) == {"pass"}, statuses
+
+
+def test_the_report_judges_freshness_by_the_same_limits(manifest: Manifest, tmp_path: Path) -> None:
+    """The data-quality report's freshness table uses the sources YAML's limits, as dbt does."""
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(manifest))
+    limits = freshness.source_limits(path)
+    events, accounts = limits["product.product_events"], limits["crm.accounts"]
+    assert (events.warn_hours, events.error_hours) == (48.0, 96.0)
+    assert [events.status(h) for h in (30, 50, 100)] == ["fresh", "late", "stale"]
+    assert accounts.status(24 * 40) == "not checked"
