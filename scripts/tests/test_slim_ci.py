@@ -96,3 +96,14 @@ def test_changed_model_rebuilds_itself_and_its_children_only(
     assert "int_account_health_published" in built and "fct_account_health_daily" in built
     assert "int_account_health_scored" not in built  # the unchanged parent: deferred
     assert rows and rows[0] > 0
+
+
+def test_missing_production_state_is_one_line(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
+    result = workspace.chw("slim-ci", "--state", str(tmp_path / "prod-manifest"))
+    assert result.returncode == 5, result.stderr
+    assert "no production manifest" in result.stderr and "Traceback" not in result.stderr
+    (tmp_path / "prod-manifest").mkdir()
+    (tmp_path / "prod-manifest" / "manifest.json").write_text("{}")
+    result = workspace.chw("slim-ci", "--state", str(tmp_path / "prod-manifest"))
+    assert result.returncode == 3 and "not a dbt manifest" in result.stderr, result.stderr
