@@ -499,6 +499,33 @@ def demo(
     dashboard()
 
 
+@app.command("slim-ci")
+@friendly
+def slim_ci(
+    state: Annotated[
+        Path, typer.Option(help="Folder holding production's manifest.json (dbt --state).")
+    ],
+    prod_db: Annotated[
+        Path | None,
+        typer.Option(help="Production's build database; default <warehouse>/build.duckdb."),
+    ] = None,
+    dbt_vars: Annotated[str | None, typer.Option("--vars", help="dbt vars as YAML.")] = None,
+) -> None:
+    """Slim CI: `dbt build --select state:modified+ --defer --state STATE` into a CI database
+    of its own (<warehouse>/ci/ci.duckdb); unchanged parents are read from production."""
+    from chw.slimci import slim_build
+
+    paths = default_paths()
+    with step("slim CI: dbt build --select state:modified+ --defer"):
+        result = slim_build(paths, state, prod_db or paths.build_db, dbt_vars)
+    for unique_id in result.ran:
+        print(unique_id)
+    console.print(f"{len(result.ran)} node(s) built and tested in {result.ci_db}")
+    if not result.outcome.success:
+        first = result.outcome.failures[0] if result.outcome.failures else "see dbt.log"
+        raise ChwError(f"slim CI build failed: {first}", ExitCode.QUALITY_GATE)
+
+
 import_app = typer.Typer(help="Import a public data set into the raw contract.")
 app.add_typer(import_app, name="import")
 
