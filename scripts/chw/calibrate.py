@@ -375,9 +375,10 @@ def _segment_design(frame: pd.DataFrame, segments: Sequence[str]) -> np.ndarray:
 
 
 def weekly(frame: pd.DataFrame) -> np.ndarray:
-    """Mask of every FIT_EVERY_DAYS-th snapshot day (same days for every account)."""
+    """Mask of every FIT_EVERY_DAYS-th snapshot day counted back from the last (same days for
+    every account; a single cohort's one day is always kept)."""
     ordinal = np.array([d.toordinal() for d in frame["score_date"]])
-    return ordinal % FIT_EVERY_DAYS == 0
+    return (ordinal.max(initial=0) - ordinal) % FIT_EVERY_DAYS == 0
 
 
 def fit_logistic_cv(
@@ -425,10 +426,11 @@ def fit_component_weights(
     )
     coef = model.coef_[0]
     k = len(COMPONENTS)
+    measured = train[list(COMPONENT_COLUMNS)].notna().any().to_numpy()
     rows = []
     for i, segment in enumerate(segments):
         effect = coef[:k] + coef[k * (i + 1) : k * (i + 2)]
-        rows.extend(_weights_from_effects(segment, effect, current))
+        rows.extend(_weights_from_effects(segment, effect, current, measured))
     fit = {
         "regularisation_C": float(np.ravel(model.C_)[0]),
         "shared_coefficients": dict(zip(COMPONENTS, coef[:k].round(4).tolist(), strict=True)),
@@ -437,12 +439,13 @@ def fit_component_weights(
 
 
 def _weights_from_effects(
-    segment: str, effect: np.ndarray, current: pd.DataFrame
+    segment: str, effect: np.ndarray, current: pd.DataFrame, measured: np.ndarray
 ) -> list[dict[str, Any]]:
-    protective = np.clip(-effect, 0.0, None)
+    """Never weight a component that is not measured (its column is the computed score)."""
+    protective = np.where(measured, np.clip(-effect, 0.0, None), 0.0)
     if protective.sum() <= 0:
         kept = current[current["segment"] == segment].set_index("component")["weight"]
-        protective = kept.reindex(list(COMPONENTS)).fillna(0.0).to_numpy()
+        protective = np.where(measured, kept.reindex(list(COMPONENTS)).fillna(0.0), 0.0)
     weights = round_to_total(protective / protective.sum())
     return [
         {"segment": segment, "component": component, "weight": weight, "coefficient": float(e)}
@@ -569,11 +572,7 @@ def calibrate(
     inputs = read_inputs(Path(published_db))
     frame = inputs.outcomes
     if frame.empty or frame["churned"].nunique() < 2:
-        raise ChwError(
-            "no labelled snapshots with both churned and retained accounts: the history is "
-            f"shorter than {HORIZON_DAYS} days or nobody churned",
-            ExitCode.BAD_INPUT,
-        )
+        return _too_thin(frame, Path(published_db), Path(out_dir))
     rng = np.random.default_rng(seed)
     latent = read_latent_health(truth_dir, frame)
     result: dict[str, Any] = {
@@ -588,7 +587,11 @@ def calibrate(
     result["bands"] = band_table(frame)
     result["deciles"] = decile_table(frame)
     result["segments"] = _segments(frame, latent, rng, n_bootstrap)
-    result["weights"], proposed = _weights(inputs, rng, n_bootstrap)
+    try:
+        result["weights"], proposed = _weights(inputs, rng, n_bootstrap)
+    except ChwError as exc:  # a short or single-cohort history: the rest is still reported
+        result["skipped"] = [f"weights not fitted: {exc}; `chw calibrate --fit` uses folds"]
+        result["weights"], proposed = None, None
     if inputs.metric_scores is not None and inputs.metric_definitions is not None:
         result["metrics"] = metric_signal(frame, inputs.metric_scores, inputs.metric_definitions)
     result = _clean(result)
@@ -756,11 +759,31 @@ def _clean(value: Any) -> Any:
 # --- writing -------------------------------------------------------------------------------
 
 
-def write_outputs(out_dir: Path, result: dict[str, Any], proposed: pd.DataFrame) -> None:
+def _too_thin(frame: pd.DataFrame, published_db: Path, out_dir: Path) -> dict[str, Any]:
+    """The report of a history with nothing to measure: its counts and the reason."""
+    reason = (
+        "no labelled snapshots with both churned and retained accounts: the history is "
+        f"shorter than {HORIZON_DAYS} days or nobody churned"
+    )
+    result = {"source": str(published_db), "skipped": [reason]}
+    result["snapshots"] = _clean(_snapshot_summary(frame)) if len(frame) else {"labelled": 0}
+    write_outputs(out_dir, result, None)
+    return result
+
+
+def write_outputs(out_dir: Path, result: dict[str, Any], proposed: pd.DataFrame | None) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "calibration.json").write_text(json.dumps(result, indent=2, sort_keys=False) + "\n")
+    if "discrimination" not in result:
+        notes = [f"- {r}" for r in result["skipped"]] + [f"- {result['snapshots']}"]
+        (out_dir / "calibration.md").write_text("\n".join(["# Calibration", "", *notes, ""]))
+        return
     (out_dir / "calibration.md").write_text(render_markdown(result))
-    write_weights_csv(out_dir / "proposed_component_weights.csv", proposed)
+    stale = out_dir / "proposed_component_weights.csv"
+    if proposed is None:
+        stale.unlink(missing_ok=True)
+    else:
+        write_weights_csv(stale, proposed)
 
 
 def write_weights_csv(path: Path, weights: pd.DataFrame) -> None:
@@ -899,7 +922,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         lines += _table(BAND_HEADER, _band_rows(s["bands"]))
         lines += [""]
         lines += _table(DECILE_HEADER, _decile_rows(s["deciles"]))
-    lines += _weights_markdown(result["weights"])
+    lines += _weights_markdown(result["weights"]) if result["weights"] else ["", *result["skipped"]]
     lines += _signal_markdown(result)
     return "\n".join(lines) + "\n"
 

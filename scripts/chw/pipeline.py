@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from chw import audit, connectors, preflight, publish, recovery, sqlquote, validate
+from chw import audit, connectors, freshness, preflight, publish, recovery, sqlquote, validate
 from chw.dbt import run_dbt
 from chw.errors import ChwError, ExitCode
 from chw.settings import Paths
@@ -147,15 +147,19 @@ def collect_quality(paths: Paths, record: RunRecord) -> None:
             "select table_name from information_schema.tables "
             "where table_schema = 'staging' and table_name like 'base\\_%' escape '\\' order by 1"
         ).fetchall()
+        # the limits of the sources YAML, as `dbt source freshness` applies them
+        limits = freshness.source_limits(paths.warehouse / "target" / "manifest.json")
         for (table,) in tables:
             latest = con.execute(f'select max(loaded_at) from staging."{table}"').fetchone()[0]
             age = _age_hours(latest)
+            source_table = table.removeprefix("base_").replace("__", ".")
+            limit = limits.get(source_table, freshness.Limits(48.0, None))
             record.freshness.append(
                 {
-                    "source_table": table.removeprefix("base_").replace("__", "."),
+                    "source_table": source_table,
                     "latest_loaded_at": latest.isoformat(sep=" ") if latest else None,
                     "age_hours": round(age, 1) if latest else None,
-                    "status": "empty" if latest is None else "fresh" if age <= 48 else "stale",
+                    "status": "empty" if latest is None else limit.status(age),
                 }
             )
     finally:

@@ -26,6 +26,8 @@ weighted as (
             {%- set name = metric.metric_name %}
             metric_scores.{{ name }},
             metric_scores.{{ name }}_score,
+            -- 0 when N/A, and when nothing it counts towards is measured with weight (a
+            -- component whose measured metrics all weigh 0 is N/A, so is a score without any)
             {{ effective_weight(metric) }} as {{ name }}_effective_weight,
         {%- endfor %}
         metric_scores.score_date
