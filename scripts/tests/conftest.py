@@ -6,13 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from chw.dbt import run_dbt
 from chw.generate import generate
 from chw.portability import Comparison
 from chw.settings import PROJECT_DIR, Paths
@@ -142,3 +143,33 @@ def assert_engines_agree(result: Comparison, engine: str, seconds: dict[str, flo
     assert not result.null_mismatches, result.null_mismatches[:5]
     assert not result.band_mismatches, result.band_mismatches[:5]
     assert result.max_score_diff <= ENGINE_TOLERANCE, engine
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Fixed-seed demo data built through fct_churn_outcomes; yields the DuckDB file.
+
+    Shared by the calibration and analyses tests (one build per session).
+    """
+    root = tmp_path_factory.mktemp("calibration-demo")
+    paths = Paths(raw=root / "raw", warehouse=root / "warehouse", output=root / "output")
+    generate(paths.raw, accounts=300, days=365, seed=42, end_date=END_DATE)
+    saved = dict(os.environ)
+    try:
+        outcome = run_dbt(
+            [
+                "build",
+                "--select",
+                "+fct_churn_outcomes",
+                "--resource-type",
+                "seed",
+                "--resource-type",
+                "model",
+            ],
+            paths,
+        )
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert outcome.success, outcome.failures
+    yield paths.build_db

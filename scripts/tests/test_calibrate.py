@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import warnings
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,9 +26,6 @@ from chw.calibrate import (
     time_split,
     weighted_score,
 )
-from chw.dbt import run_dbt
-from chw.generate import generate
-from chw.settings import Paths
 
 END = date(2026, 6, 30)
 # Measured on this data (300 accounts x 365 days, seed 42): published-score AUC 0.817
@@ -173,36 +168,6 @@ def test_time_split_purges_the_outcome_window() -> None:
 
 
 # --- the demo data -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Fixed-seed demo data built through fct_churn_outcomes; yields the DuckDB file.
-
-    (When a shared session fixture builds the demo warehouse, this one can just return it.)
-    """
-    root = tmp_path_factory.mktemp("calibration-demo")
-    paths = Paths(raw=root / "raw", warehouse=root / "warehouse", output=root / "output")
-    generate(paths.raw, accounts=300, days=365, seed=42, end_date=END)
-    saved = dict(os.environ)
-    try:
-        outcome = run_dbt(
-            [
-                "build",
-                "--select",
-                "+fct_churn_outcomes",
-                "--resource-type",
-                "seed",
-                "--resource-type",
-                "model",
-            ],
-            paths,
-        )
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    assert outcome.success, outcome.failures
-    yield paths.build_db
 
 
 def test_score_predicts_churn_on_demo_data(demo_build: Path, tmp_path: Path) -> None:
