@@ -18,7 +18,7 @@ The package: `schemas` (raw tables), `vocabulary` (fixed lists), `arrays` (helpe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -30,7 +30,8 @@ from chw.generate.arrays import _rng, _write
 from chw.generate.engagement import _content, _web_visits, _write_events
 from chw.generate.schemas import RAW_TABLES, SCHEMAS, TRUTH_SCHEMA
 from chw.generate.support import _surveys, _tickets
-from chw.generate.world import _simulate, _truth
+from chw.generate.world import World, _simulate, _truth
+from chw.scenarios import Scenario
 from chw.scenarios import scenario as find_scenario
 
 __all__ = ["RAW_TABLES", "SCHEMAS", "generate"]
@@ -90,23 +91,33 @@ def generate(
         rows[name] = table.num_rows
         say(f"{name}: {table.num_rows:,} rows")
 
-    emit("accounts", _accounts(world, _rng(seed, "accounts")))
-    emit("contacts", _contacts(world, _rng(seed, "contacts")))
-    emit("subscriptions", _subscriptions(world, _rng(seed, "subscriptions")))
-    invoices = _invoices(world, _rng(seed, "invoices"))
-    emit("invoices", invoices)
-    tickets = _tickets(world, _rng(seed, "tickets"))
-    emit("support_tickets", tickets)
-    emit("survey_responses", _surveys(world, _rng(seed, "surveys"), tickets, invoices))
-    emit("web_visits", _web_visits(world, _rng(seed, "web")))
-    emit("content_interactions", _content(world, _rng(seed, "content")))
-    emit("csm_overrides", _overrides(world, _rng(seed, "overrides")))
+    for name, table in _tables(world, seed):
+        emit(name, table)
     rows["product_events"] = _write_events(
         world, out_dir / "product_events.parquet", event_rate, fault_rate, end, say
     )
-    truth_dir = out_dir.parent / "truth"
+    _write_truth(world, plan, out_dir.parent / "truth")
+    say("truth: latent_health and scenario written")
+    return {name: rows[name] for name in RAW_TABLES if name in rows}
+
+
+def _tables(world: World, seed: int) -> Iterator[tuple[str, pa.Table]]:
+    """Every raw table but the product events, each drawn from a random stream of its own."""
+    yield "accounts", _accounts(world, _rng(seed, "accounts"))
+    yield "contacts", _contacts(world, _rng(seed, "contacts"))
+    yield "subscriptions", _subscriptions(world, _rng(seed, "subscriptions"))
+    invoices = _invoices(world, _rng(seed, "invoices"))
+    yield "invoices", invoices
+    tickets = _tickets(world, _rng(seed, "tickets"))
+    yield "support_tickets", tickets
+    yield "survey_responses", _surveys(world, _rng(seed, "surveys"), tickets, invoices)
+    yield "web_visits", _web_visits(world, _rng(seed, "web"))
+    yield "content_interactions", _content(world, _rng(seed, "content"))
+    yield "csm_overrides", _overrides(world, _rng(seed, "overrides"))
+
+
+def _write_truth(world: World, plan: Scenario, truth_dir: Path) -> None:
+    """The latent health per account-day and the scenario's planted truth, beside raw/."""
     truth_dir.mkdir(parents=True, exist_ok=True)
     _write(truth_dir / "latent_health.parquet", [_truth(world)], TRUTH_SCHEMA)
     plan.write_truth(truth_dir)
-    say("truth: latent_health and scenario written")
-    return {name: rows[name] for name in RAW_TABLES if name in rows}
