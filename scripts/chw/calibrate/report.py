@@ -131,6 +131,20 @@ def render_markdown(result: dict[str, Any]) -> str:
         "## Discrimination (ROC AUC, higher score = lower churn)",
         "",
     ]
+    lines += _discrimination_markdown(disc, targets)
+    lines += ["", "## Churn by band (published band)", ""]
+    lines += _table(BAND_HEADER, _band_rows(result["bands"]))
+    lines += ["", "## Calibration by score decile (1 = lowest scores)", ""]
+    lines += _table(DECILE_HEADER, _decile_rows(result["deciles"]))
+    lines += _segments_markdown(result["segments"])
+    lines += _weights_markdown(result["weights"]) if result["weights"] else ["", *result["skipped"]]
+    lines += _signal_markdown(result)
+    return "\n".join(lines) + "\n"
+
+
+def _discrimination_markdown(disc: dict[str, Any], targets: dict[str, Any]) -> list[str]:
+    """The AUC table and whether the targets are met."""
+    lines: list[str] = []
     share = disc.get("score_share_of_latent")
     rows = [
         ["published score", _ci(disc["published_score"])],
@@ -159,10 +173,12 @@ def render_markdown(result: dict[str, Any]) -> str:
         lines.append(
             f"Target >= {_pct(targets['share_of_latent_target'])} of latent: **{verdict}**."
         )
-    lines += ["", "## Churn by band (published band)", ""]
-    lines += _table(BAND_HEADER, _band_rows(result["bands"]))
-    lines += ["", "## Calibration by score decile (1 = lowest scores)", ""]
-    lines += _table(DECILE_HEADER, _decile_rows(result["deciles"]))
+    return lines
+
+
+def _segments_markdown(segments: dict[str, Any]) -> list[str]:
+    """The per-segment summary, then each segment's band and decile tables."""
+    lines: list[str] = []
     lines += ["", "## Per segment", ""]
     seg_rows = [
         [
@@ -173,7 +189,7 @@ def render_markdown(result: dict[str, Any]) -> str:
             _ci(s["published_score"]),
             _f(s["latent_health_auc"]),
         ]
-        for name, s in result["segments"].items()
+        for name, s in segments.items()
     ]
     header = (
         "segment",
@@ -184,14 +200,12 @@ def render_markdown(result: dict[str, Any]) -> str:
         "latent AUC",
     )
     lines += _table(header, seg_rows)
-    for name, s in result["segments"].items():
+    for name, s in segments.items():
         lines += ["", f"### {name}", ""]
         lines += _table(BAND_HEADER, _band_rows(s["bands"]))
         lines += [""]
         lines += _table(DECILE_HEADER, _decile_rows(s["deciles"]))
-    lines += _weights_markdown(result["weights"]) if result["weights"] else ["", *result["skipped"]]
-    lines += _signal_markdown(result)
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _weights_markdown(weights: dict[str, Any]) -> list[str]:
