@@ -75,6 +75,49 @@ def _surveys(
     world: World, rng: np.random.Generator, tickets: pa.Table, invoices: pa.Table
 ) -> pa.Table:
     """NPS, CSAT and CES answers along the journey; scores follow health with noise."""
+    parts = _survey_moments(world, rng, tickets, invoices)
+    acct = np.concatenate([p[0] for p in parts])
+    when = np.concatenate([p[1] for p in parts])
+    kind = np.concatenate([np.full(len(p[0]), p[2]) for p in parts])
+    touch = np.concatenate([np.full(len(p[0]), p[3]) for p in parts])
+    keep = (when < world.end_us) & (when <= world.day_us(world.last_day[acct] + 1))
+    acct, when, kind, touch = acct[keep], when[keep], kind[keep], touch[keep]
+    m = len(acct)
+    h = world.h_at(acct, (when // US_PER_DAY) - world.start_day, "surveys") / 100.0
+    noise = rng.normal(0.0, 1.0, m)
+    score = np.select(
+        [kind == 0, kind == 1],
+        [2.0 + 8.5 * h + 1.3 * noise, 1.0 + 4.0 * h + 0.8 * noise],
+        2.0 + 5.0 * h + 1.0 * noise,
+    )
+    lo, hi = np.array([0, 1, 1])[kind], np.array([10, 5, 7])[kind]
+    score = np.clip(np.round(score), lo, hi).astype(np.int32)
+    contact = world.contact_off[acct] + (rng.random(m) * world.users[acct]).astype(np.int64)
+    comment = _comments(rng, (score - lo) / (hi - lo))
+    order = np.argsort(when, kind="stable")
+    return _table(
+        "survey_responses",
+        {
+            "response_id": _ids("R", m, 8),
+            "account_id": _take(world.ids, acct[order]),
+            "contact_id": _take(world.contact_ids, contact[order]),
+            "survey_type": _take(np.array(["nps", "csat", "ces"]), kind[order]),
+            "score": pa.array(score[order]),
+            "touchpoint": _take(
+                np.array(["onboarding", "product", "support", "billing", "renewal"]),
+                touch[order],
+            ),
+            "comment": comment.take(pa.array(order)),
+            "responded_at": _ts(when[order]),
+            "_loaded_at": _ts(when[order] + _delay(rng, m, 5, 120)),
+        },
+    )
+
+
+def _survey_moments(
+    world: World, rng: np.random.Generator, tickets: pa.Table, invoices: pa.Table
+) -> list[tuple[np.ndarray, np.ndarray, int, int]]:
+    """When surveys are answered: (account, time us, survey type, touchpoint) per family."""
     parts: list[tuple[np.ndarray, np.ndarray, int, int]] = []  # acct, time us, type, touchpoint
     active = world.active()
 
@@ -113,42 +156,7 @@ def _surveys(
     t = world.day_us(issued[pick] + rng.integers(1, 10, len(pick))) + 16 * US_PER_HOUR
     parts.append((_account_index(world, invoices, pick), t, 1, 3))
 
-    acct = np.concatenate([p[0] for p in parts])
-    when = np.concatenate([p[1] for p in parts])
-    kind = np.concatenate([np.full(len(p[0]), p[2]) for p in parts])
-    touch = np.concatenate([np.full(len(p[0]), p[3]) for p in parts])
-    keep = (when < world.end_us) & (when <= world.day_us(world.last_day[acct] + 1))
-    acct, when, kind, touch = acct[keep], when[keep], kind[keep], touch[keep]
-    m = len(acct)
-    h = world.h_at(acct, (when // US_PER_DAY) - world.start_day, "surveys") / 100.0
-    noise = rng.normal(0.0, 1.0, m)
-    score = np.select(
-        [kind == 0, kind == 1],
-        [2.0 + 8.5 * h + 1.3 * noise, 1.0 + 4.0 * h + 0.8 * noise],
-        2.0 + 5.0 * h + 1.0 * noise,
-    )
-    lo, hi = np.array([0, 1, 1])[kind], np.array([10, 5, 7])[kind]
-    score = np.clip(np.round(score), lo, hi).astype(np.int32)
-    contact = world.contact_off[acct] + (rng.random(m) * world.users[acct]).astype(np.int64)
-    comment = _comments(rng, (score - lo) / (hi - lo))
-    order = np.argsort(when, kind="stable")
-    return _table(
-        "survey_responses",
-        {
-            "response_id": _ids("R", m, 8),
-            "account_id": _take(world.ids, acct[order]),
-            "contact_id": _take(world.contact_ids, contact[order]),
-            "survey_type": _take(np.array(["nps", "csat", "ces"]), kind[order]),
-            "score": pa.array(score[order]),
-            "touchpoint": _take(
-                np.array(["onboarding", "product", "support", "billing", "renewal"]),
-                touch[order],
-            ),
-            "comment": comment.take(pa.array(order)),
-            "responded_at": _ts(when[order]),
-            "_loaded_at": _ts(when[order] + _delay(rng, m, 5, 120)),
-        },
-    )
+    return parts
 
 
 def _account_index(world: World, table: pa.Table, rows: np.ndarray) -> np.ndarray:
