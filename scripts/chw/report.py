@@ -28,9 +28,15 @@ def _cell(value: object) -> str:
     return str(value if value is not None else "").replace("|", "\\|")
 
 
-def _sections(run: Run) -> list[tuple[str, list[str], list[list[object]]]]:
-    dbt = run.get("dbt_counts", {})
-    gx = run.get("gx", [])
+Section = tuple[str, list[str], list[list[object]]]
+
+
+def _sections(run: Run) -> list[Section]:
+    """The report's tables: what came in, then what the checks said."""
+    return _input_sections(run) + _check_sections(run)
+
+
+def _input_sections(run: Run) -> list[Section]:
     return [
         (
             "Notices: absent sources (partial sources; the metrics they feed are N/A)",
@@ -67,6 +73,13 @@ def _sections(run: Run) -> list[tuple[str, list[str], list[list[object]]]]:
                 for q in run.get("quarantine_by_reason", [])
             ],
         ),
+    ]
+
+
+def _check_sections(run: Run) -> list[Section]:
+    dbt = run.get("dbt_counts", {})
+    gx = run.get("gx", [])
+    return [
         (
             "dbt results",
             ["resource", "status", "count"],
