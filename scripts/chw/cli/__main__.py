@@ -1,0 +1,5 @@
+"""`python -m chw.cli`: the same as the `chw` command."""
+
+from chw.cli import app
+
+app()
