@@ -232,7 +232,10 @@ def test_scenarios_fit(name: str, tmp_path: Path) -> None:
     fit = json.loads((workspace.paths.calibration_dir / "fit.json").read_text())
     truth = json.loads((workspace.paths.truth / "scenario.json").read_text())
     weights = _effective_weights(fit)
-    print(f"{name}: AUC default {fit['default_auc']:.3f}, fitted {fit['fitted_auc']:.3f}")
+    print(
+        f"{name}: holdout AUC default {fit['default_auc']:.3f}, fitted {fit['fitted_auc']:.3f}, "
+        f"logistic regression {fit['logistic_auc']:.3f}"
+    )
     print(sorted(weights.items(), key=lambda kv: -kv[1])[:8])
     if truth["drivers"]:
         assert fit["fitted_auc"] > fit["default_auc"]
