@@ -161,8 +161,9 @@ AUDIT = [
     Case("audit_first_run_all_quarantined",
          update("support_tickets", "select * replace ('A_UNKNOWN_9' as account_id) from t"), 1,
          (AUDIT_FAILED, "max_quarantine_share", "100.0%"), warehouse="none"),
+    # the build's own test stops it before the audit: nothing scored on the latest day
     Case("audit_nothing_scored_not_waivable", CONTRACTS_IN_2020, 1,
-         (AUDIT_FAILED, "health_rows", "0 rows"), args=("run", "--accept-drop"),
+         ("assert_latest_day_is_scored",), args=("run", "--accept-drop"),
          warehouse="publication"),
 ]
 

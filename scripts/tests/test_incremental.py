@@ -36,6 +36,8 @@ def _dbt(raw: Path, db: Path, *args: str) -> None:
         CHW_RAW_PATH=str(raw),
         CHW_DUCKDB_PATH=str(db),
         CHW_DUCKDB_TEMP_DIR=str(db.parent / "tmp"),
+        # both builds hash PII with one salt (a bare dbt run salts with its invocation id)
+        CHW_PII_SALT="incremental-test-salt",
         DBT_PROFILES_DIR=str(PROJECT_DIR),
     )
     command = [

@@ -110,8 +110,8 @@ def test_unknown_plan_tier_is_scored_with_the_default_segment(shaped) -> None:  
     workspace, platinum, _ = shaped
     rows = _published(
         workspace,
-        "select segment, health_score, health_band from marts.fct_account_health_daily "
-        "where account_id = ? and health_score is not null",
+        "select segment, computed_score, computed_band from marts.fct_account_health_daily "
+        "where account_id = ? and computed_score is not null",
         [platinum],
     )
     assert rows and {row[0] for row in rows} == {"platinum"}

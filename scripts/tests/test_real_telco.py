@@ -10,83 +10,37 @@ it is."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Workspace
+from conftest import Workspace, copy_project
 
 from chw.importers.telco import METRICS, SNAPSHOT
 from chw.settings import PROJECT_DIR
 
 pytestmark = pytest.mark.real
 
-# what a checkout holds beyond its sources: never copied
-_BUILD_OUTPUTS = {".venv", ".git", ".cache", "data", "warehouse", "output", "target", "logs"}
-_CACHES = {"__pycache__", ".pytest_cache", ".ruff_cache"}
-
-
-def _copy_project(target: Path) -> Path:
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        top = Path(folder).resolve() == PROJECT_DIR
-        return {n for n in names if (top and n in _BUILD_OUTPUTS) or n in _CACHES}
-
-    shutil.copytree(PROJECT_DIR, target, ignore=ignore)
-    return target
-
-
-class CopiedProject(Workspace):
-    """A workspace whose `chw` runs the code and seeds of a copy of the project."""
-
-    @property
-    def project(self) -> Path:
-        return self.root / "project"
-
-    def env(self) -> dict[str, str]:
-        env = super().env()
-        scripts = str(self.project / "scripts")
-        env.update(  # the copy's code, and its folder as the project (CHW_PROJECT_DIR)
-            PYTHONPATH=os.pathsep.join(filter(None, [scripts, env.get("PYTHONPATH")])),
-            CHW_PROJECT_DIR=str(self.project),
-            DBT_PROFILES_DIR=str(self.project),
-        )
-        return env
-
-    def chw(self, *args: str, timeout: int = 3000) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "chw.cli", *args],
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=self.project,
-        )
-
 
 @pytest.fixture(scope="module")
-def telco(tmp_path_factory: pytest.TempPathFactory) -> CopiedProject:
-    """Import, build and fit once; the tests read what that left."""
-    workspace = CopiedProject(tmp_path_factory.mktemp("telco-real"))
-    _copy_project(workspace.project)
+def telco(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """Import, build and fit once in a copy of the project; the tests read what that left."""
+    root = tmp_path_factory.mktemp("telco-real")
+    workspace = Workspace(root, project=copy_project(root / "project"))
     seed_before = (PROJECT_DIR / "seeds" / "scoring_metrics.csv").read_bytes()
     for command in (
         ("import", "telco", "--add-metrics"),
         ("run", "--vars", "{history_days: 91}"),
         ("calibrate", "--fit"),
     ):
-        result = workspace.chw(*command)
+        result = workspace.chw(*command, timeout=3000)
         assert result.returncode == 0, f"chw {' '.join(command)}: {result.stderr[-3000:]}"
         print(f"\n$ chw {' '.join(command)}\n{result.stderr[-1500:]}")
     assert (PROJECT_DIR / "seeds" / "scoring_metrics.csv").read_bytes() == seed_before
     return workspace
 
 
-def test_the_copy_scores_every_customer_with_the_provided_metrics(telco: CopiedProject) -> None:
+def test_the_copy_scores_every_customer_with_the_provided_metrics(telco: Workspace) -> None:
     seeds = (telco.project / "seeds" / "scoring_metrics.csv").read_text()
     assert all(f"\n{name}," in seeds for name in METRICS)
     with duckdb.connect(str(telco.paths.published_db), read_only=True) as con:
@@ -104,7 +58,7 @@ def test_the_copy_scores_every_customer_with_the_provided_metrics(telco: CopiedP
     assert measured == len(METRICS)
 
 
-def test_the_fitted_configuration_predicts_real_churn(telco: CopiedProject) -> None:
+def test_the_fitted_configuration_predicts_real_churn(telco: Workspace) -> None:
     fit = json.loads((telco.paths.calibration_dir / "fit.json").read_text())
     holdout = fit["holdout"]
     print(

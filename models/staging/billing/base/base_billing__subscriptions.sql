@@ -73,6 +73,7 @@ contracts as (
         start_date,
         end_date,
         loaded_at,
+        deleted_in_source,
         coalesce(
             quarantine_reason,
             case
