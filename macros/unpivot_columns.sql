@@ -7,7 +7,7 @@
     {%- for name, expressions in rows %}
     select
         {{ key_columns | join(', ') }},
-        cast('{{ name }}' as {{ dbt.type_string() }}) as {{ name_column }},
+        cast({{ sql_string(name) }} as {{ dbt.type_string() }}) as {{ name_column }},
         {%- for expression in expressions %}
         {{ expression }} as {{ value_columns[loop.index0] }}{{ ',' if not loop.last }}
         {%- endfor %}

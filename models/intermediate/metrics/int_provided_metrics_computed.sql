@@ -61,7 +61,7 @@ pivoted as (
         account_days.account_id,
         account_days.score_date
         {%- for metric in provided %},
-            max(case when valid_values.metric_name = '{{ metric.metric_name }}' then valid_values.metric_value end)
+            max(case when valid_values.metric_name = {{ sql_string(metric.metric_name) }} then valid_values.metric_value end)
                 as {{ metric.metric_name }}
         {%- endfor %}
     from account_days
