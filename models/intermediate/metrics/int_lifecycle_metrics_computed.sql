@@ -12,7 +12,10 @@ account_days as (
 ),
 
 subscriptions as (
-    select * from {{ ref('int_subscriptions_converted') }}
+    select
+        *,
+        {{ days_between("start_date", "end_date") }} as contract_days -- noqa: LT05
+    from {{ ref('int_subscriptions_converted') }}
 ),
 
 -- every accepted contract counts, also those that ended before the first scored day
@@ -34,7 +37,7 @@ metrics as (
         ) as tenure_days,
         -- whole months, so monthly, annual and multi-year terms read 1, 12, 24, ...
         cast(round(
-            ({{ days_between('subscriptions.start_date', 'subscriptions.end_date') }} + 1) / 30.4375
+            (subscriptions.contract_days + 1) / 30.4375
         ) as {{ type_double() }}) as contract_term_months
     from account_days
     inner join first_contracts on account_days.account_id = first_contracts.account_id

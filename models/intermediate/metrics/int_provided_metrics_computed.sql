@@ -1,7 +1,8 @@
 -- Metrics provided precomputed (account_metric_values), read point in time: for day D the
 -- latest value measured on or before D, and none once it is older than the metric's
 -- window_days (its maximum age). One column per scoring_metrics row with computed_in = provided.
-{%- set provided = scoring_metric_definitions() | selectattr('computed_in', 'equalto', 'provided') | list %}
+{%- set provided = scoring_metric_definitions()
+    | selectattr('computed_in', 'equalto', 'provided') | list %}
 with
 
 account_days as (
@@ -59,11 +60,15 @@ valid_values as (
 pivoted as (
     select
         account_days.account_id,
-        account_days.score_date
-        {%- for metric in provided %},
-            max(case when valid_values.metric_name = {{ sql_string(metric.metric_name) }} then valid_values.metric_value end)
-                as {{ metric.metric_name }}
+        {%- for metric in provided %}
+            max(
+                case
+                    when valid_values.metric_name = {{ sql_string(metric.metric_name) }}
+                        then valid_values.metric_value
+                end
+            ) as {{ metric.metric_name }},
         {%- endfor %}
+        account_days.score_date
     from account_days
     inner join valid_values
         on
