@@ -89,9 +89,11 @@ class Planted:
 
 
 def _run(workspace: Workspace, zone: str) -> None:
-    """`chw run` as a user on a host whose time zone is `zone`."""
+    """`chw run` as a user on a host whose time zone is `zone`. Half the contracts are planted
+    copies, so the publication audit stops a plain run (its quarantine-share check): the user
+    who has looked publishes with --accept-drop, and the marts must then be right."""
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("chw")), "run"],
+        [str(Path(sys.executable).with_name("chw")), "run", "--accept-drop"],
         env={**workspace.env(), "TZ": zone},
         capture_output=True,
         text=True,
