@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
+import pytest
 from conftest import Workspace
 
 from chw.dbt import BuildProgress, run_dbt
@@ -14,33 +16,45 @@ GX_CHATTER = "Created temporary directory"
 SMALL = "stg_crm__accounts"
 
 
+@pytest.fixture(scope="module")
+def cli_workspace(
+    published_workspace: Workspace, tmp_path_factory: pytest.TempPathFactory
+) -> Workspace:
+    """A copy of the published workspace: these runs (one fails on purpose) must not leave
+    their run.json in the workspace other tests read."""
+    workspace = Workspace(tmp_path_factory.mktemp("cli_run"))
+    for part in ("data", "warehouse", "output"):
+        shutil.copytree(published_workspace.root / part, workspace.root / part)
+    return workspace
+
+
 def _dbt_nodes(workspace: Workspace) -> int:
     run = json.loads((workspace.paths.report_dir / "run.json").read_text())
     return sum(run["dbt_counts"].values())
 
 
 def test_select_builds_only_the_selection_and_hides_library_logs(
-    published_workspace: Workspace,
+    cli_workspace: Workspace,
 ) -> None:
-    whole_build = _dbt_nodes(published_workspace)  # the fixture's run built everything
-    quiet = published_workspace.chw("run", "--select", SMALL)
+    whole_build = _dbt_nodes(cli_workspace)  # the fixture's run built everything
+    quiet = cli_workspace.chw("run", "--select", SMALL)
     assert quiet.returncode == 0, quiet.stderr[-3000:]
-    assert 1 <= _dbt_nodes(published_workspace) < whole_build / 5  # the model and its tests
+    assert 1 <= _dbt_nodes(cli_workspace) < whole_build / 5  # the model and its tests
     assert GX_CHATTER not in quiet.stderr + quiet.stdout
 
-    loud = published_workspace.chw("run", "--select", SMALL, "--verbose")
+    loud = cli_workspace.chw("run", "--select", SMALL, "--verbose")
     assert loud.returncode == 0, loud.stderr[-3000:]
     assert GX_CHATTER in loud.stderr  # the library's INFO line is there to be hidden
 
 
-def test_unknown_target_is_a_build_error_in_one_line(published_workspace: Workspace) -> None:
-    result = published_workspace.chw("run", "--target", "no_such_output", "--select", SMALL)
+def test_unknown_target_is_a_build_error_in_one_line(cli_workspace: Workspace) -> None:
+    result = cli_workspace.chw("run", "--target", "no_such_output", "--select", SMALL)
     assert result.returncode == 4, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     assert "no_such_output" in result.stderr
 
 
-def test_progress_counts_nodes_done_out_of_total(published_workspace: Workspace) -> None:
+def test_progress_counts_nodes_done_out_of_total(cli_workspace: Workspace) -> None:
     seen: list[tuple[int, int, str]] = []
 
     def record(progress: BuildProgress) -> None:
@@ -50,7 +64,7 @@ def test_progress_counts_nodes_done_out_of_total(published_workspace: Workspace)
     try:
         outcome = run_dbt(
             ["build", "--select", f"{SMALL}+1", "--exclude", "resource_type:unit_test"],
-            published_workspace.paths,
+            cli_workspace.paths,
             on_progress=record,
         )
     finally:
