@@ -8,7 +8,7 @@ CHW := $(BIN)/chw
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: help venv demo test lint pytest browser bench test-real test-spark slim-ci docs clean
+.PHONY: help venv demo test lint pytest browser bench bench-spark test-real test-spark slim-ci docs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ test-real: venv ## Only the real-data test: IBM Telco churn imported, built and 
 test-spark: venv ## Build on local Spark (dbt-spark session) and compare with DuckDB (~8 min)
 	$(BIN)/pip install --quiet -r requirements-spark.txt
 	$(BIN)/pytest -m spark scripts/tests/test_spark.py
+
+bench-spark: venv ## DuckDB vs local Spark at 1,000 accounts x 180 days: times, marts equal?
+	$(BIN)/pip install --quiet -r requirements-spark.txt
+	$(CHW) bench-spark
 
 STATE ?= prod-manifest
 PROD_DB ?=

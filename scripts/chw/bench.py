@@ -62,11 +62,11 @@ def model_times(run_results: dict[str, Any]) -> dict[str, float]:
     return dict(sorted(timed, key=lambda item: item[1], reverse=True))
 
 
-def _run(step: str, command: list[str], env: dict[str, str]) -> Measure:
+def _run(step: str, command: list[str], env: dict[str, str], cwd: Path = PROJECT_DIR) -> Measure:
     """Run a child process; time it and read its own peak RSS from wait4."""
     started = time.monotonic()
     process = subprocess.Popen(
-        command, env=env, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.monotonic() - started

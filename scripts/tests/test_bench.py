@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from chw.bench import model_times
+import os
+import sys
+
+from chw.bench import _run, model_times
 
 
 def test_model_seconds_lists_models_only_slowest_first() -> None:
@@ -15,3 +18,20 @@ def test_model_seconds_lists_models_only_slowest_first() -> None:
         ]
     }
     assert list(model_times(run_results).items()) == [("slow", 2.0), ("fast", 1.25)]
+
+
+# a child that leaves a grandchild behind, which fills 300 MB after its parent has exited
+ORPHAN = (
+    "import subprocess, sys; subprocess.Popen([sys.executable, '-c', "
+    "'import time; time.sleep(0.5); b = bytearray(300 * 2**20); time.sleep(0.5)'])"
+)
+
+
+def test_reaper_counts_the_memory_of_processes_left_behind() -> None:
+    """Spark's JVM outlives dbt: run through chw.reaper, its memory is in the step's peak."""
+    plain = _run("orphan", [sys.executable, "-c", ORPHAN], dict(os.environ))
+    reaped = _run(
+        "orphan", [sys.executable, "-m", "chw.reaper", sys.executable, "-c", ORPHAN], {**os.environ}
+    )
+    assert plain.peak_rss_mb < 200 < reaped.peak_rss_mb
+    assert reaped.seconds >= 1.0  # it waited for the grandchild

@@ -1,4 +1,4 @@
-"""The other commands: load, load-connector, demo, slim-ci, import, bench."""
+"""The other commands: load, load-connector, demo, slim-ci, import, bench, bench-spark."""
 
 from __future__ import annotations
 
@@ -145,3 +145,19 @@ def bench() -> None:
     from chw.bench import run_bench
 
     run_bench(console)
+
+
+@app.command("bench-spark")
+@friendly
+def bench_spark(
+    accounts: Annotated[int, typer.Option(min=1, help="Accounts to generate.")] = 1_000,
+    days: Annotated[int, typer.Option(min=30, help="Days of history to generate.")] = 180,
+) -> None:
+    """The scale-out evidence: build the project on DuckDB and on local Spark (dbt-spark
+    session; needs requirements-spark.txt and Java 17) from the same generated data, time each
+    step with its peak memory, and compare every mart row by row. Prints Spark / DuckDB and
+    the verdict, writes output/bench/bench_spark.json; exits 1 if the marts differ. Raw data
+    is cached in .cache/bench-spark/. Takes tens of minutes at the default size."""
+    from chw.bench_spark import run_bench_spark
+
+    run_bench_spark(console, accounts=accounts, days=days)
