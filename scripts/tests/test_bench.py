@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import sys
 
 from chw.bench import _run, model_times
@@ -20,18 +21,20 @@ def test_model_seconds_lists_models_only_slowest_first() -> None:
     assert list(model_times(run_results).items()) == [("slow", 2.0), ("fast", 1.25)]
 
 
-# a child that leaves a grandchild behind, which fills 300 MB after its parent has exited
+# a child that leaves a grandchild behind, which fills {mb} MB after its parent has exited
 ORPHAN = (
     "import subprocess, sys; subprocess.Popen([sys.executable, '-c', "
-    "'import time; time.sleep(0.5); b = bytearray(300 * 2**20); time.sleep(0.5)'])"
+    "'import time; time.sleep(0.5); b = bytearray({mb} * 2**20); time.sleep(0.5)'])"
 )
 
 
 def test_reaper_counts_the_memory_of_processes_left_behind() -> None:
     """Spark's JVM outlives dbt: run through chw.reaper, its memory is in the step's peak."""
-    plain = _run("orphan", [sys.executable, "-c", ORPHAN], dict(os.environ))
-    reaped = _run(
-        "orphan", [sys.executable, "-m", "chw.reaper", sys.executable, "-c", ORPHAN], {**os.environ}
-    )
-    assert plain.peak_rss_mb < 200 < reaped.peak_rss_mb
+    # a forked child starts with this process's peak: the grandchild fills 300 MB above it
+    own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    orphan = ORPHAN.format(mb=int(own_mb) + 300)
+    plain = _run("orphan", [sys.executable, "-c", orphan], dict(os.environ))
+    reaper = [sys.executable, "-m", "chw.reaper", sys.executable, "-c", orphan]
+    reaped = _run("orphan", reaper, dict(os.environ))
+    assert plain.peak_rss_mb < own_mb + 100 < own_mb + 250 < reaped.peak_rss_mb
     assert reaped.seconds >= 1.0  # it waited for the grandchild
