@@ -42,9 +42,11 @@
 {%- endmacro %}
 
 {% macro spark__first_names(candidates, n) -%}
+    {#- Spark's cast of a double to bigint truncates; DuckDB's and PostgreSQL's round. Round
+        first, or keys a hair apart (4374999.995 and 4375000.0) tie on one engine only. -#}
     nullif(concat_ws(', ', transform(slice(array_sort(filter(array(
         {%- for name, key in candidates %}
-        named_struct('sort_key', cast({{ key }} as bigint), 'name', {{ sql_string(name) }}){{ ',' if not loop.last }}
+        named_struct('sort_key', cast(round({{ key }}) as bigint), 'name', {{ sql_string(name) }}){{ ',' if not loop.last }}
         {%- endfor %}
     ), candidate -> candidate.sort_key is not null)), 1, {{ n }}), candidate -> candidate.name)), '')
 {%- endmacro %}
