@@ -126,7 +126,11 @@ def steps_table(steps: list[Measure], title: str) -> Table:
 
 def verdict_table(diffs: list[TableDiff]) -> tuple[Table, bool]:
     """Each mart with its rows on both engines and what differs; and whether all are equal."""
-    table = Table("mart", "DuckDB rows", "Spark rows", "verdict", title="marts, Spark vs DuckDB")
+    table = Table(title="marts, Spark vs DuckDB")
+    table.add_column("mart", no_wrap=True)  # whole names: the verdict column folds instead
+    table.add_column("DuckDB rows", justify="right")
+    table.add_column("Spark rows", justify="right")
+    table.add_column("verdict", overflow="fold")
     for diff in diffs:
         other = "-" if diff.other_rows is None else f"{diff.other_rows:,}"
         verdict = diff.describe()
