@@ -62,7 +62,7 @@ def _dbt(command: str, target: str, work: Path) -> list[str]:
 
 
 def _last_error(log: Path) -> str:
-    """The last error dbt logged, on one line (its next line holds the message)."""
+    """The last error dbt logged with the lines that follow it (its message), on one line."""
     lines = log.read_text(errors="replace").splitlines() if log.exists() else []
     starts = [index for index, line in enumerate(lines) if "[error]" in line]
     if not starts:
