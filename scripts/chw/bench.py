@@ -25,6 +25,7 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from chw.bench_dashboard import bench_dashboard
 from chw.generate import RAW_TABLES, generate
 from chw.landing import STREAMS, landed_before
 from chw.settings import PROJECT_DIR
@@ -164,6 +165,8 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
     console.print("full dbt run (seeds first) …")
     _run("seed", [*dbt[:1], "seed", *dbt[2:]], env)
     steps.append(run_dbt("full", "--full-refresh"))
+    console.print("dashboard: publish the full build, then chw dashboard …")
+    dashboard = bench_dashboard(db, work / "dashboard", env)
     for number, day in enumerate(new_days, start=1):
         console.print(f"day {number} of raw data lands; incremental dbt run …")
         _land(day, raw)
@@ -188,6 +191,7 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
         "incremental_over_full": incremental,
         "startup_over_full": round(by_step[STARTUP].seconds / full, 4),
         "peak_rss_mb": max(m.peak_rss_mb for m in steps),
+        "dashboard": asdict(dashboard),
     }
     out = PROJECT_DIR / "output" / "bench"
     out.mkdir(parents=True, exist_ok=True)
@@ -213,6 +217,7 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
                 f"{m.step}: the models' times add up to {m.summed_model_seconds:.1f} s "
                 f"(summed over the threads, so above the wall time); slowest: {slowest}"
             )
+    console.print(dashboard.summary())
     ratios = ", ".join(f"{step} {ratio:.1%}" for step, ratio in incremental.items())
     console.print(
         f"full / floor = {result['full_over_floor']}x (target <= 3x); "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from chw.bench_dashboard import SECONDS_LIMIT, SITE_LIMIT_BYTES, bench_dashboard
 from chw.dashboard import account_key, at_risk_accounts, read_marts, write_dashboard
 from chw.dashboard.formatting import ELLIPSIS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, PAGE_SIZE
 
@@ -416,6 +418,21 @@ def test_without_quality_or_calibration(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 10
     assert "Data quality: not reported" in index
     assert 'id="calibration"' not in index
+
+
+def test_the_bench_step_publishes_a_build_and_measures_chw_dashboard(tmp_path: Path) -> None:
+    """What `make bench` runs after its full build, here on a small build database."""
+    build = build_fixture(tmp_path / "bench-build.duckdb")
+    measure = bench_dashboard(build, tmp_path / "work")
+    site = tmp_path / "work" / "output" / "dashboard"
+    assert measure.accounts == len(ACCOUNTS)
+    assert measure.index_bytes == (site / "index.html").stat().st_size
+    assert measure.files == 4 and measure.site_bytes > measure.index_bytes
+    assert 0 < measure.seconds < SECONDS_LIMIT and measure.peak_rss_mb > 0
+    assert measure.within_targets()
+    assert "index.html" in measure.summary() and "within the targets" in measure.summary()
+    big_site = replace(measure, site_bytes=SITE_LIMIT_BYTES + 1)
+    assert not big_site.within_targets() and "NOT within" in big_site.summary()
 
 
 @pytest.mark.browser
