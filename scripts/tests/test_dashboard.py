@@ -22,7 +22,7 @@ import pytest
 
 from chw.bench_dashboard import SECONDS_LIMIT, SITE_LIMIT_BYTES, bench_dashboard
 from chw.dashboard import account_key, at_risk_accounts, read_marts, write_dashboard
-from chw.dashboard.formatting import ELLIPSIS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, PAGE_SIZE
+from chw.dashboard.formatting import ASSETS, ELLIPSIS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, PAGE_SIZE
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "output" / "test-artifacts"
@@ -362,6 +362,8 @@ def test_untrusted_values_are_escaped_everywhere(dashboard: Path) -> None:
         csp = html.split('http-equiv="Content-Security-Policy" content="')[1].split('"')[0]
         assert csp.startswith("default-src &#39;none&#39;; script-src &#39;sha256-"), page
         assert "&#39;strict-dynamic&#39;" in csp and "connect-src" not in csp, page
+    for script in ("common.js", "index.js", "account.js"):  # data goes in as text, always
+        assert "innerHTML" not in (ASSETS / script).read_text(), script
     for data in (site / "data").glob("*.js"):
         assert "<" not in data.read_text() and ">" not in data.read_text(), data
     index = dashboard.read_text()  # the movers table is written by the generator
