@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 Row = dict[str, Any]
 
@@ -52,8 +52,7 @@ def band_info(band: str | None) -> BandInfo:
     }.get(band or "", BandInfo("none", "Not enough data", DASH))
 
 
-@dataclass(frozen=True)
-class ChangeInfo:
+class ChangeInfo(NamedTuple):  # a tuple: built ~40 times for each of 10,000 scorecards
     css: str
     arrow: str
     text: str
