@@ -45,26 +45,24 @@
     rows.forEach(function (row, i) { body.appendChild(makeRow(row, i)); });
   }
 
-  function atRiskRow(offset) {
-    return function (a, i) {
-      var tr = chw.el("tr");
-      tr.dataset.accountKey = a.key;
-      var name = chw.put(chw.el("td"), [
-        chw.scorecardLink(a.key, a.name, "account-link"), chw.el("div", "small muted", a.segment)
-      ]);
-      var band = chw.put(chw.el("td"), [chw.badge(a.band)]);
-      if (a.overridden) {
-        var note = chw.el("div", "small muted", "override");
-        note.title = "A CSM override sets the published score";
-        band.appendChild(note);
-      }
-      return chw.put(tr, [
-        chw.cell("num", offset() + i + 1), name, band, chw.cell("num", a.score),
-        chw.cell("num", chw.moved(a.change_30d)), chw.cell("num", a.arr),
-        chw.cell("num", a.renewal), chw.cell("", a.csm), chw.cell("", chw.chips(a.drivers)),
-        chw.cell("action", a.action)
-      ]);
-    };
+  function atRiskRow(a, rank) {
+    var tr = chw.el("tr");
+    tr.dataset.accountKey = a.key;
+    var name = chw.put(chw.el("td"), [
+      chw.scorecardLink(a.key, a.name, "account-link"), chw.el("div", "small muted", a.segment)
+    ]);
+    var band = chw.put(chw.el("td"), [chw.badge(a.band)]);
+    if (a.overridden) {
+      var note = chw.el("div", "small muted", "override");
+      note.title = "A CSM override sets the published score";
+      band.appendChild(note);
+    }
+    return chw.put(tr, [
+      chw.cell("num", rank), name, band, chw.cell("num", a.score),
+      chw.cell("num", chw.moved(a.change_30d)), chw.cell("num", a.arr),
+      chw.cell("num", a.renewal), chw.cell("", a.csm), chw.cell("", chw.chips(a.drivers)),
+      chw.cell("action", a.action)
+    ]);
   }
 
   function directoryRow(a) {
@@ -81,10 +79,8 @@
   function start(data) {
     var accounts = decode(data);
     var atRisk = data.at_risk.map(function (i) { return accounts[i]; });
-    var offset = 0;
     var showAtRisk = pager("at-risk", function (rows, first) {
-      offset = first;
-      fill("at-risk-table", rows, 10, atRiskRow(function () { return offset; }),
+      fill("at-risk-table", rows, 10, function (a, i) { return atRiskRow(a, first + i + 1); },
         "No active customer is red or yellow.");
     });
     showAtRisk(atRisk);
