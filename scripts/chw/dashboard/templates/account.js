@@ -26,6 +26,26 @@
     return day.toISOString().slice(0, 10);
   }
 
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+    "Dec"];
+
+  // the first of each month on a long axis (as charts.py does), else the first and last day
+  function axisLabels(end, first, last) {
+    if (first - last <= 45) {
+      return [{ ago: first, anchor: "start", text: isoMinus(end, first) },
+        { ago: last, anchor: "end", text: isoMinus(end, last) }];
+    }
+    var ticks = [];
+    for (var ago = first; ago >= last; ago -= 1) {
+      var day = isoMinus(end, ago);
+      if (day.slice(8) === "01") {
+        var month = MONTHS[Number(day.slice(5, 7)) - 1];
+        ticks.push({ ago: ago, anchor: "middle", text: month + " " + day.slice(0, 4) });
+      }
+    }
+    return ticks;
+  }
+
   // the last 90 days of the published score over the segment's band ranges
   function sparkline(spark) {
     var width = 600, height = 170, left = 30, right = 12, top = 8, bottom = 20;
@@ -58,10 +78,12 @@
     var base = height - bottom;
     chart.appendChild(svg("line", { "class": "axis", x1: left, x2: width - right, y1: base,
       y2: base }));
-    chart.appendChild(svg("text", { x: left, y: base + 15, "text-anchor": "start" },
-      isoMinus(spark.end, first)));
-    chart.appendChild(svg("text", { x: width - right, y: base + 15, "text-anchor": "end" },
-      isoMinus(spark.end, last)));
+    axisLabels(spark.end, first, last).forEach(function (tick) {
+      var x = left + (first - tick.ago) / span * (width - left - right);
+      var anchor = x > width - right - 30 ? "end" : x < left + 30 ? "start" : tick.anchor;
+      chart.appendChild(svg("text", { x: x.toFixed(1), y: base + 15, "text-anchor": anchor },
+        tick.text));
+    });
     chart.appendChild(svg("polyline", { fill: "none", stroke: "#17324d", "stroke-width": 2,
       points: xs.map(function (x, i) { return x.toFixed(1) + "," + ys[i].toFixed(1); }).join(" ") }));
     var endX = xs[xs.length - 1], endY = ys[ys.length - 1];
