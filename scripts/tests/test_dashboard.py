@@ -351,6 +351,18 @@ def test_the_site_is_two_pages_and_data_files_inside_the_output_folder(dashboard
     assert account_key("a/b") != account_key("a_b")
 
 
+def test_a_rewrite_leaves_no_stale_file(tmp_path: Path) -> None:
+    """Fewer accounts, fewer data files; the per-account pages of old versions go too."""
+    site = tmp_path / "site"
+    (site / "accounts").mkdir(parents=True)
+    (site / "accounts" / "A1.html").write_text("an old scorecard")
+    write_dashboard(build_fixture(tmp_path / "big.duckdb", demo_accounts()), site)
+    assert len(list((site / "data").glob("cards-*.js"))) == 3
+    write_dashboard(build_fixture(tmp_path / "small.duckdb"), site)
+    files = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
+    assert files == ["account.html", "data/accounts.js", "data/cards-0000.js", "index.html"]
+
+
 def test_untrusted_values_are_escaped_everywhere(dashboard: Path) -> None:
     site = dashboard.parent
     for page in site.glob("*.html"):
