@@ -1,14 +1,15 @@
-"""Server-rendered SVG charts: distribution, stacked time, histogram, segment mix, sparkline."""
+"""Server-rendered SVG charts of the portfolio: distribution, stacked time, histogram, segment
+mix. (A scorecard's sparkline is drawn by account.js from its data.)"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from markupsafe import Markup, escape
 
-from chw.dashboard.formatting import BAND_ORDER, BAND_TINTS, DASH, Row, band_info
+from chw.dashboard.formatting import BAND_ORDER, DASH, Row, band_info, clip
 
 # --------------------------------------------------------------------------- SVG charts
 
@@ -237,7 +238,8 @@ def segment_mix_chart(rows: Sequence[Row]) -> Markup:
     for i, row in enumerate(rows):
         y = 6 + i * (bar + gap)
         total = float(row["accounts"] or 0) or 1
-        body.append(_text(frame.left - 8, y + bar / 2 + 4, str(row["segment"]).title(), "end"))
+        name = clip(str(row["segment"]).title(), 14)
+        body.append(_text(frame.left - 8, y + bar / 2 + 4, name, "end"))
         x = 0.0
         for band in BAND_ORDER:
             n = float(row[f"{band}_accounts"] or 0)
@@ -246,7 +248,7 @@ def segment_mix_chart(rows: Sequence[Row]) -> Markup:
                 x0, x1 = frame.x_of(x), frame.x_of(x + width)
                 body.append(
                     f'<rect x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{bar}" '
-                    f'fill="url(#fill-{band})" data-band="{band}"><title>{escape(row["segment"])}'
+                    f'fill="url(#fill-{band})" data-band="{band}"><title>{escape(name)}'
                     f": {n:.0f} {band} ({width:.0%})</title></rect>"
                 )
                 if x1 - x0 > 34:
@@ -254,39 +256,4 @@ def segment_mix_chart(rows: Sequence[Row]) -> Markup:
                     body.append(_text((x0 + x1) / 2, y + bar / 2 + 4, text, "middle", _HALO))
             x += width
         body.append(_text(frame.width - frame.right + 6, y + bar / 2 + 4, f"{total:,.0f} accts"))
-    return _svg(frame, body, label)
-
-
-def sparkline(
-    points: Sequence[tuple[date, float]], thresholds: tuple[float, float], label: str
-) -> Markup:
-    """The last 90 days of the published score over the segment's band ranges."""
-    if not points:
-        return _empty_chart(label)
-    frame = Frame(width=600, height=170, left=30, bottom=20, top=8)
-    red_below, green_from = thresholds
-    body: list[str] = []
-    ranges = (("red", 0, red_below), ("yellow", red_below, green_from), ("green", green_from, 100))
-    for band, lo, hi in ranges:
-        body.append(
-            f'<rect x="{frame.left}" y="{frame.y(hi):.1f}" '
-            f'width="{frame.width - frame.left - frame.right}" '
-            f'height="{frame.y(lo) - frame.y(hi):.1f}" fill="{BAND_TINTS[band]}">'
-            f"<title>{band_info(band).label}: {lo:.0f}{DASH}{hi:.0f}</title></rect>"
-        )
-    for tick in (0, red_below, green_from, 100):
-        body.append(_text(frame.left - 4, frame.y(tick) + 4, f"{tick:.0f}", "end"))
-    dates = [d for d, _ in points]
-    dates = dates if len(dates) > 1 else [dates[0] - timedelta(days=1), dates[0]]
-    values = [v for _, v in points] if len(points) > 1 else [points[0][1]] * 2
-    xs = _date_xs(frame, dates)
-    ys = [frame.y(v) for v in values]
-    body += _x_axis(frame, dates[0], dates[-1])
-    body.append(
-        f'<polyline points="{_points(xs, ys)}" fill="none" stroke="#17324d" stroke-width="2">'
-        "</polyline>"
-    )
-    body.append(f'<circle cx="{xs[-1]:.1f}" cy="{ys[-1]:.1f}" r="3.5" fill="#17324d"></circle>')
-    label_y = ys[-1] - 7 if ys[-1] > frame.top + 16 else ys[-1] + 16
-    body.append(_text(xs[-1] - 6, label_y, f"{values[-1]:.1f}", "end", _HALO))
     return _svg(frame, body, label)

@@ -1,4 +1,4 @@
-"""Constants and formatters of the dashboard: bands, changes, money, dates, names."""
+"""Constants and formatters of the dashboard: bands, changes, money, dates, names, keys."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 Row = dict[str, Any]
 
@@ -20,6 +21,14 @@ SPARKLINE_DAYS = 90
 MOVERS = 8
 TOP_DRIVERS = 8
 DASH, MINUS, TIMES = "\u2013", "\u2212", "\u00d7"  # en dash, minus sign, times
+ELLIPSIS = "\u2026"
+# Untrusted display strings (names, owners, notes) are cut to these lengths before they are
+# written anywhere: one 200,000-character account name once made a 73 MB index page.
+MAX_TEXT_CHARS = 120  # a name, an owner, a label: one line in a table
+MAX_NOTE_CHARS = 500  # an override reason, a playbook action, a description
+MAX_KEY_CHARS = 64  # an account's key in links and data files (plus a hash when cut)
+PAGE_SIZE = 50  # rows per page of the account lists
+SHARD_ACCOUNTS = 100  # scorecards per data file, on average
 ACRONYMS = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "arr": "ARR", "arpu": "ARPU"}
 ACRONYMS |= {"usd": "(USD)", "pct": "%"}
 
@@ -43,8 +52,7 @@ def band_info(band: str | None) -> BandInfo:
     }.get(band or "", BandInfo("none", "Not enough data", DASH))
 
 
-@dataclass(frozen=True)
-class ChangeInfo:
+class ChangeInfo(NamedTuple):  # a tuple: built ~40 times for each of 10,000 scorecards
     css: str
     arrow: str
     text: str
@@ -132,6 +140,7 @@ def fmt_renewal(days: int | None) -> str:
     return f"{days:,} day" + ("" if days == 1 else "s")
 
 
+@lru_cache(maxsize=4096)  # metric and component names: a few dozen, on every scorecard
 def humanise(name: str | None) -> str:
     """`active_user_ratio` → 'Active user ratio', `arr_usd` → 'ARR (USD)'."""
     if not name:
@@ -142,13 +151,43 @@ def humanise(name: str | None) -> str:
 
 
 def split_drivers(drivers: str | None) -> list[str]:
-    return [humanise(d.strip()) for d in (drivers or "").split(",") if d.strip()]
+    return [clip(humanise(d.strip())) for d in (drivers or "").split(",") if d.strip()]
 
 
-def account_filename(account_id: str) -> str:
-    """A safe file name for an (untrusted) account id; distinct ids get distinct names."""
-    safe = re.sub(r"[^A-Za-z0-9_-]", "_", account_id)[:64]
+def clip(value: object, limit: int = MAX_TEXT_CHARS) -> str:
+    """An untrusted value as text of at most `limit` characters (an ellipsis ends a cut one).
+    Escaping is the renderer's job (Jinja, markupsafe, textContent); this bounds the size."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+def account_key(account_id: str) -> str:
+    """A safe key for an (untrusted) account id in links and data files: letters, digits,
+    `_` and `-` only, at most 64 of them plus a hash; distinct ids get distinct keys."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", account_id)[:MAX_KEY_CHARS]
     if safe != account_id or not safe:
         digest = hashlib.sha256(account_id.encode()).hexdigest()[:12]
         safe = f"{safe}-{digest}"
-    return f"{safe}.html"
+    return safe
+
+
+def account_href(account_id: str) -> str:
+    """The scorecard of an account: one page, the account's key after the `#`."""
+    return f"account.html#{account_key(account_id)}"
+
+
+def shard_count(accounts: int) -> int:
+    return max(1, -(-accounts // SHARD_ACCOUNTS))
+
+
+def shard_of(key: str, shards: int) -> int:
+    """The data file holding a key's scorecard: FNV-1a (32 bit) of the key's characters modulo
+    the number of files. account.js computes the same from the key in the URL."""
+    value = 0x811C9DC5
+    for char in key:  # keys are ASCII: one code unit per character, as in JavaScript
+        value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
+    return value % shards
+
+
+def shard_name(shard: int) -> str:
+    return f"cards-{shard:04d}"

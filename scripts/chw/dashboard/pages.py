@@ -1,8 +1,9 @@
-"""View models of the pages: the portfolio, each account, quality and calibration panels."""
+"""View models of the portfolio page: charts, ARR, segments, movers, quality and calibration.
+The account lists and scorecards are data the page's script renders (`scorecards`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -10,63 +11,27 @@ from chw.dashboard.charts import (
     distribution_chart,
     histogram_chart,
     segment_mix_chart,
-    sparkline,
     stacked_time_chart,
 )
 from chw.dashboard.formatting import (
     BAND_ORDER,
     DASH,
-    DEFAULT_THRESHOLDS,
     MOVERS,
     TIMES,
-    TOP_DRIVERS,
     Row,
-    account_filename,
-    band_info,
-    change_info,
+    clip,
     fmt_date,
     fmt_int,
     fmt_money,
     fmt_pct,
-    fmt_raw,
-    fmt_renewal,
     fmt_score,
     fmt_timestamp,
     humanise,
-    split_drivers,
 )
 from chw.dashboard.queries import Marts
+from chw.dashboard.scorecards import account_row, at_risk_accounts
 
 # --------------------------------------------------------------------------- page models
-
-
-def _account_row(account: Row) -> Row:
-    """The fields every account list shows."""
-    return {
-        "account_id": account["account_id"],
-        "name": account["account_name"] or account["account_id"],
-        "href": f"accounts/{account_filename(account['account_id'])}",
-        "segment": account["segment"] or DASH,
-        "band": account["published_band"],
-        "score": fmt_score(account["published_score"]),
-        "change_30d": account["score_change_30d"],
-        "arr": fmt_money(account["arr_usd"]),
-        "renewal": fmt_renewal(account["days_to_renewal"]),
-        "csm": account["csm_owner"] or DASH,
-        "drivers": split_drivers(account["top_negative_drivers"]),
-        "action": account["recommended_action"] or DASH,
-        "is_overridden": bool(account["is_overridden"]),
-    }
-
-
-def at_risk_accounts(accounts: Iterable[Row]) -> list[Row]:
-    """Active customers in red, then yellow, each by ARR (largest first)."""
-    rank = {"red": 0, "yellow": 1}
-    risky = [a for a in accounts if a["is_active_customer"] and a["published_band"] in rank]
-    risky.sort(
-        key=lambda a: (rank[a["published_band"]], -(a["arr_usd"] or 0), a["account_name"] or "")
-    )
-    return risky
 
 
 def movers(accounts: Iterable[Row]) -> dict[str, list[Row]]:
@@ -74,19 +39,7 @@ def movers(accounts: Iterable[Row]) -> dict[str, list[Row]]:
     moving.sort(key=lambda a: a["score_change_30d"])
     down = [a for a in moving if a["score_change_30d"] < 0][:MOVERS]
     up = [a for a in reversed(moving) if a["score_change_30d"] > 0][:MOVERS]
-    return {"down": [_account_row(a) for a in down], "up": [_account_row(a) for a in up]}
-
-
-def _directory(accounts: Iterable[Row]) -> list[Row]:
-    rows = []
-    for account in sorted(accounts, key=lambda a: (a["account_name"] or "").casefold()):
-        row = _account_row(account)
-        row["search"] = f"{row['name']} {row['account_id']}".casefold()
-        row["status"] = (
-            "active customer" if account["is_active_customer"] else account["lifecycle_stage"]
-        ) or DASH
-        rows.append(row)
-    return rows
+    return {"down": [account_row(a) for a in down], "up": [account_row(a) for a in up]}
 
 
 def segment_table(rows: Iterable[Row]) -> list[Row]:
@@ -97,7 +50,7 @@ def segment_table(rows: Iterable[Row]) -> list[Row]:
         at_risk = float(row["red_arr_usd"] or 0) + float(row["yellow_arr_usd"] or 0)
         out.append(
             {
-                "segment": str(row["segment"]).title(),
+                "segment": clip(str(row["segment"]).title()),
                 "accounts": fmt_int(row["accounts"]),
                 "average_score": fmt_score(row["average_score"]),
                 "red_arr": fmt_money(row["red_arr_usd"]),
@@ -202,145 +155,6 @@ def calibration_view(calibration: dict[str, Any] | None) -> Row | None:
     }
 
 
-def _band_for(score: float | None, thresholds: tuple[float, float]) -> str | None:
-    if score is None:
-        return None
-    red_below, green_from = thresholds
-    return "red" if score < red_below else "green" if score >= green_from else "yellow"
-
-
-def _components(latest: Row, segment: str, marts: Marts, thresholds: tuple[float, float]) -> list:
-    out = []
-    for key in marts.components:
-        label = humanise(key)
-        score = latest.get(f"{key}_score")
-        band = _band_for(score, thresholds)
-        weight = marts.component_weights.get((segment, key))
-        out.append(
-            {
-                "key": key,
-                "label": label,
-                "score": fmt_score(score) if score is not None else "n/a",
-                "band": band,
-                "css": band_info(band).css,
-                "weight": fmt_pct(weight) if weight is not None else DASH,
-            }
-        )
-    return out
-
-
-def _drivers(metrics: Sequence[Row]) -> list[Row]:
-    """Metrics that moved the score in 30 days; the remainder is kept so rows sum to the change."""
-    moved = [m for m in metrics if abs(m["contribution_change_30d"] or 0) >= 0.05]
-    moved.sort(key=lambda m: -abs(m["contribution_change_30d"]))
-    shown, rest = moved[:TOP_DRIVERS], moved[TOP_DRIVERS:]
-    rows = [
-        {
-            "label": humanise(m["metric_name"]),
-            "component": humanise(m["component"]),
-            "value": m["contribution_change_30d"],
-        }
-        for m in sorted(shown, key=lambda m: m["contribution_change_30d"])
-    ]
-    small = sum(m["contribution_change_30d"] or 0 for m in metrics) - sum(
-        m["contribution_change_30d"] for m in shown
-    )
-    if rest or abs(small) >= 0.05:
-        rows.append({"label": "Other metrics", "component": DASH, "value": small})
-    scale = max((abs(r["value"]) for r in rows), default=1) or 1
-    for r in rows:
-        r["neg_pct"] = f"{max(-r['value'], 0) / scale * 100:.0f}"
-        r["pos_pct"] = f"{max(r['value'], 0) / scale * 100:.0f}"
-    return rows
-
-
-def _metric_groups(metrics: Sequence[Row], latest: Row, components: Sequence[str]) -> list[Row]:
-    groups = []
-    for key in components:
-        label = humanise(key)
-        rows = [m for m in metrics if m["component"] == key]
-        if not rows:
-            continue
-        groups.append(
-            {
-                "label": label,
-                "score": fmt_score(latest.get(f"{key}_score")),
-                "metrics": [
-                    {
-                        "label": humanise(m["metric_name"]),
-                        "description": m.get("description") or "",
-                        "raw": fmt_raw(m["raw_value"]),
-                        "score": fmt_score(m["metric_score"])
-                        if m["metric_score"] is not None
-                        else "n/a",
-                        "score_pct": f"{max(0, min(100, m['metric_score'] or 0)):.0f}",
-                        "weight": fmt_pct(m["metric_weight"]),
-                        "effective_weight": fmt_pct(m["effective_weight"], 1),
-                        "contribution": f"{m['contribution'] or 0:.2f}",
-                        "points_lost": f"{m['points_lost'] or 0:.2f}",
-                        "change_30d": m["contribution_change_30d"],
-                    }
-                    for m in rows
-                ],
-            }
-        )
-    return groups
-
-
-def account_view(account: Row, marts: Marts) -> dict[str, Any]:
-    """Everything one scorecard page shows."""
-    account_id = account["account_id"]
-    segment = account["segment"] or ""
-    thresholds = marts.thresholds.get(segment, DEFAULT_THRESHOLDS)
-    latest = marts.latest.get(account_id)
-    base = _account_row(account)
-    view = base | {
-        "scored": latest is not None,
-        "score_date": fmt_date(latest["score_date"]) if latest else None,
-        "seats": fmt_int(account["seats"]),
-        "lifecycle": account["lifecycle_stage"] or DASH,
-        "industry": account["industry"] or DASH,
-        "region": account["region"] or DASH,
-        "parent": account["parent_account_id"],
-        "renewal_date": fmt_date(account["renewal_date"]) if account["renewal_date"] else None,
-        "band_label": band_info(account["published_band"]).label,
-    }
-    context: dict[str, Any] = {"a": view, "components": [], "drivers": [], "metric_groups": []}
-    if latest is None:
-        return context
-    metrics = marts.metrics.get(account_id, [])
-    view |= {
-        "score": fmt_score(latest["published_score"]),
-        "band": latest["published_band"],
-        "band_label": band_info(latest["published_band"]).label,
-        "change_7d": latest["score_change_7d"],
-        "change_30d": latest["score_change_30d"],
-        "coverage": fmt_pct(latest["coverage"]),
-        "confidence": latest["confidence"] or DASH,
-        "is_overridden": bool(latest["is_overridden"]),
-        "computed_score": fmt_score(latest["computed_score"]),
-        "computed_band": band_info(latest["computed_band"]).label,
-        "override_author": latest["override_author"] or "unknown",
-        "override_reason": latest["override_reason"] or "no reason given",
-        "override_until": fmt_date(latest["override_valid_until"]),
-        "weakest": humanise(latest["weakest_component"]) if latest["weakest_component"] else "",
-        "action": latest["recommended_action"] or view["action"],
-        "drivers": split_drivers(latest["top_negative_drivers"]) or view["drivers"],
-    }
-    context |= {
-        "components": _components(latest, segment, marts, thresholds),
-        "drivers": _drivers(metrics),
-        "drivers_total": change_info(
-            sum(m["contribution_change_30d"] or 0 for m in metrics), 0.05
-        ).text,
-        "metric_groups": _metric_groups(metrics, latest, marts.components),
-        "sparkline": sparkline(
-            marts.history.get(account_id, []), thresholds, "Health score, last 90 days"
-        ),
-    }
-    return context
-
-
 def portfolio_view(marts: Marts) -> dict[str, Any]:
     """Everything the portfolio page shows."""
     overall = [r for r in marts.segments if r["segment"] == "all"]
@@ -375,10 +189,10 @@ def portfolio_view(marts: Marts) -> dict[str, Any]:
         "arr": _arr_view(overall[-1] if overall else None),
         "segment_rows": segment_table(overall[-1:] + today_segments),
         "movers": movers(marts.accounts),
-        "at_risk": [_account_row(a) for a in at_risk_accounts(marts.accounts)],
-        "directory": _directory(marts.accounts),
+        "at_risk_count": len(at_risk_accounts(marts.accounts)),
+        "account_count": len(marts.accounts),
         "thresholds": [
-            {"segment": s, "red_below": f"{r:g}", "green_from": f"{g:g}"}
+            {"segment": clip(s), "red_below": f"{r:g}", "green_from": f"{g:g}"}
             for s, (r, g) in sorted(marts.thresholds.items())
         ],
     }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -13,19 +14,38 @@ from chw.dashboard.formatting import SPARKLINE_DAYS, Row
 
 # --------------------------------------------------------------------------- reading the marts
 
+# DuckDB caches the blocks it scans up to its memory limit (by default most of the machine's
+# memory): the few set-based queries here need far less, so the dashboard stays small.
+MEMORY_LIMIT = "256MB"
+
+
+class Metric(NamedTuple):
+    """One metric of an account on its latest day (a tuple: 26 a scorecard, 10,000 cards)."""
+
+    metric_name: str
+    component: str
+    raw_value: float | None
+    metric_score: float | None
+    metric_weight: float | None
+    effective_weight: float | None
+    contribution: float | None
+    points_lost: float | None
+    contribution_change_30d: float | None
+
 
 @dataclass
 class Marts:
     accounts: list[Row]
     latest: dict[str, Row]
-    history: dict[str, list[tuple[date, float]]]
-    metrics: dict[str, list[Row]]
+    history: dict[str, tuple[list[int], list[float]]]  # days before the latest, scores
+    metrics: dict[str, list[Metric]]
     segments: list[Row]
     quantiles: list[Row]
     thresholds: dict[str, tuple[float, float]]
     component_weights: dict[tuple[str, str], float] = field(default_factory=dict)
     components: tuple[str, ...] = ()  # in the order of scoring_component_weights
     published_at: datetime | None = None
+    descriptions: dict[str, str] = field(default_factory=dict)  # metric name -> description
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[Row]:
@@ -56,17 +76,22 @@ from marts.fct_account_health_daily as h
 join marts.dim_accounts as a
   on a.account_id = h.account_id and a.last_scored_date = h.score_date
 """
+# one row per account: its last SPARKLINE_DAYS of scores as lists (few Python objects)
 HISTORY_SQL = f"""
-select h.account_id, h.score_date, h.published_score
+select h.account_id,
+       list(date_diff('day', h.score_date, a.last_scored_date) order by h.score_date) as ago,
+       list(round(h.published_score, 2) order by h.score_date) as scores
 from marts.fct_account_health_daily as h
 join marts.dim_accounts as a on a.account_id = h.account_id
 where h.score_date > a.last_scored_date - interval {SPARKLINE_DAYS} day
   and h.published_score is not null
-order by h.account_id, h.score_date
+  and isfinite(h.published_score)
+group by h.account_id
 """
 METRICS_SQL = """
 select m.account_id, m.metric_name, m.component, m.raw_value, m.metric_score, m.metric_weight,
        m.effective_weight, m.contribution, m.points_lost, m.contribution_change_30d
+-- the columns of Metric, in its order, after the account
 from marts.fct_account_metric_daily as m
 join marts.dim_accounts as a
   on a.account_id = m.account_id and a.last_scored_date = m.score_date
@@ -92,21 +117,18 @@ order by score_date
 
 def read_marts(published_db: Path) -> Marts:
     """Everything the pages show, in a handful of set-based queries (read-only connection)."""
-    con = duckdb.connect(str(published_db), read_only=True)
+    con = duckdb.connect(str(published_db), read_only=True, config={"memory_limit": MEMORY_LIMIT})
     try:
-        history: dict[str, list[tuple[date, float]]] = defaultdict(list)
-        for row in _rows(con, HISTORY_SQL):
-            history[row["account_id"]].append((row["score_date"], row["published_score"]))
-        metrics: dict[str, list[Row]] = defaultdict(list)
-        for row in _rows(con, METRICS_SQL):
-            metrics[row["account_id"]].append(row)
+        history = {
+            account_id: (ago, scores)
+            for account_id, ago, scores in con.execute(HISTORY_SQL).fetchall()
+        }
+        metrics: dict[str, list[Metric]] = defaultdict(list)
+        for account_id, *values in con.execute(METRICS_SQL).fetchall():
+            metrics[account_id].append(Metric(*values))
         definitions = _optional_rows(
             con, "select metric_name, component, description from scoring_config.scoring_metrics"
         )
-        descriptions = {r["metric_name"]: r["description"] for r in definitions}
-        for rows in metrics.values():
-            for row in rows:
-                row["description"] = descriptions.get(row["metric_name"])
         thresholds = {
             r["segment"]: (float(r["red_below"]), float(r["green_from"]))
             for r in _optional_rows(
@@ -126,7 +148,7 @@ def read_marts(published_db: Path) -> Marts:
         return Marts(
             accounts=_rows(con, ACCOUNTS_SQL),
             latest={r["account_id"]: r for r in _rows(con, LATEST_SQL)},
-            history=dict(history),
+            history=history,
             metrics=dict(metrics),
             segments=_rows(con, SEGMENTS_SQL),
             quantiles=_rows(con, QUANTILES_SQL),
@@ -134,6 +156,7 @@ def read_marts(published_db: Path) -> Marts:
             component_weights=weights,
             components=seeded or named,  # in seed order: the weights', else the metrics'
             published_at=publication[0]["at"] if publication else None,
+            descriptions={r["metric_name"]: r["description"] or "" for r in definitions},
         )
     finally:
         con.close()
