@@ -15,3 +15,25 @@ def test_model_seconds_lists_models_only_slowest_first() -> None:
         ]
     }
     assert list(model_times(run_results).items()) == [("slow", 2.0), ("fast", 1.25)]
+
+
+def test_ratios_take_the_steady_days_after_the_first_and_compare_histories() -> None:
+    from chw.bench.report import ratios
+    from chw.bench.steps import Measure
+
+    def history(day_seconds: list[float], startup: bool) -> list[Measure]:
+        steps = [Measure("floor", 10.0, 100.0), Measure("full", 120.0, 5000.0)]
+        steps += [Measure(f"incremental day {n}", s, 900.0) for n, s in enumerate(day_seconds, 1)]
+        if startup:
+            steps += [Measure("dbt start-up", 4.0, 300.0), Measure("re-score", 40.0, 2000.0)]
+        return steps
+
+    found = ratios(
+        {365: history([30.0, 10.0, 12.0], True), 730: history([50.0, 12.0, 12.0], False)}
+    )
+    assert found["full_over_floor"] == 12.0
+    assert found["steady_day_seconds"] == 11.0  # the first day pays one-off costs
+    assert found["steady_day_over_startup"] == 2.75
+    assert found["steady_day_730_over_365"] == round(12.0 / 11.0, 3)
+    assert found["rescore_over_floor"] == 4.0
+    assert found["peak_rss_mb"] == 5000.0
