@@ -107,3 +107,76 @@
         where {{ key }} in (select {{ key }} from {{ batch }})
     {%- endif %}
 {%- endmacro %}
+
+{#-
+    The business days a stream's new batch touches: the distinct UTC dates of `column` among
+    the raw rows loaded after the watermark (`new_batch_filter`), read when the model compiles
+    and returned as ISO date strings; every day in the raw table after a configuration change
+    (the rules changed: every day is screened again). None on a full build.
+-#}
+{% macro new_batch_days(relation, column) -%}
+    {%- if not execute or this is none or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set batch = '' if config_changed() else new_batch_filter() -%}
+    {%- set query -%}
+        select distinct {{ to_utc_date(column) }} as day
+        from {{ relation }}
+        {{ batch if batch | trim else 'where true' }} and {{ column }} is not null
+        order by 1
+    {%- endset -%}
+    {%- set days = [] -%}
+    {%- for day in run_query(query).columns[0].values() -%}
+        {%- do days.append(day.isoformat()) -%}
+    {%- endfor -%}
+    {{ return(days) }}
+{%- endmacro %}
+
+{#-
+    The raw rows an incremental run of an aggregated stream re-screens: every row of the days
+    its new batch touches (all their deliveries, old and new, so a day is screened whole and an
+    id is deduplicated within its day exactly as on a full build), plus the new batch's rows
+    that have no day. The range condition is on the raw column as it is, so DuckDB skips row
+    groups by their min/max (a zone's offset is under a day); the list is exact in UTC.
+-#}
+{% macro touched_days_rows(relation, column, days) -%}
+    {%- if days is none -%}
+        select * from {{ relation }}
+    {%- else -%}
+        {%- set batch = new_batch_filter() -%}
+        {%- if days -%}
+            select * from {{ relation }}
+            where
+                {{ column }} >= {{ dbt.dateadd('day', -1, "cast('" ~ days[0] ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+                and {{ column }} < {{ dbt.dateadd('day', 2, "cast('" ~ days[-1] ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+                and {{ to_utc_date(column) }} in (
+                    {%- for day in days %}cast('{{ day }}' as date){{ ', ' if not loop.last }}{% endfor -%}
+                )
+            union all
+        {%- endif %}
+        select * from {{ relation }}
+        {{ batch if batch | trim else 'where true' }} and {{ column }} is null
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+    A where-clause condition for a model that aggregates an incremental staging table by day:
+    on an incremental run, the days of `relation` holding rows loaded after this model's
+    latest `loaded_at` (the staging re-screened them); true on a full build or after a
+    configuration change.
+-#}
+{% macro days_loaded_since(relation, date_column) -%}
+    {%- if this is not none and is_incremental() and not config_changed() -%}
+        {%- set latest = watermark('loaded_at') -%}
+        {%- if latest is none -%}
+            true
+        {%- else -%}
+            {{ date_column }} in (
+                select {{ date_column }} from {{ relation }}
+                where loaded_at > cast('{{ latest.isoformat(sep=' ') }}' as {{ dbt.type_timestamp() }})
+            )
+        {%- endif -%}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

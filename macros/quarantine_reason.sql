@@ -9,22 +9,16 @@
     carry the winner's values, or as 'tied_version' when they were loaded at the same time as
     the winner but carry other values (which one won was a coin toss: the winner is the
     first in `tie_break` order, by default the row's values as JSON text, and the loser is
-    reported). Nothing is dropped.
+    reported). `within` narrows where a key must be unique (an event id within its day).
+    Nothing is dropped.
 -#}
-{% macro quarantine_reason(key, checks, keep_order='loaded_at desc', tie_break=none) -%}
+{% macro quarantine_reason(key, checks, keep_order='loaded_at desc', tie_break=none, within=none, violation=none) -%}
     {%- set alias = key.split('.')[0] -%}
     {%- set loaded_at = alias ~ '.loaded_at' -%}
     {%- set tie_break = tie_break or [row_to_json_text(alias)] -%}
-    {%- set all_checks = [(loaded_at ~ ' > ' ~ run_started(), 'future_loaded_at')] + checks -%}
-    {%- set violation -%}
-        case
-        {%- for condition, reason in all_checks %}
-            when {{ condition }} then '{{ reason }}'
-        {%- endfor %}
-        end
-    {%- endset -%}
+    {%- set violation = violation or quarantine_violation(key, checks) -%}
     {%- set versions -%}
-        partition by {{ key }}, {{ violation }}
+        partition by {{ key }}, {{ within ~ ', ' if within }}{{ violation }}
         order by {{ keep_order }}, {{ tie_break | join(', ') }}
     {%- endset -%}
     coalesce(
@@ -40,6 +34,20 @@
             else 'duplicate'
         end
     )
+{%- endmacro %}
+
+{#-
+    The first failing check of a row (`future_loaded_at` first), or null: the row-level part
+    of `quarantine_reason`, for a model that computes it once and reuses it (`violation`).
+-#}
+{% macro quarantine_violation(key, checks) -%}
+    {%- set loaded_at = key.split('.')[0] ~ '.loaded_at' -%}
+    {%- set all_checks = [(loaded_at ~ ' > ' ~ run_started(), 'future_loaded_at')] + checks -%}
+    case
+    {%- for condition, reason in all_checks %}
+        when {{ condition }} then '{{ reason }}'
+    {%- endfor %}
+    end
 {%- endmacro %}
 
 {#- When this run started (dbt's run_started_at, UTC) as a timestamp literal. -#}

@@ -8,7 +8,7 @@ counted as (
             '{{ staged.source }}.{{ staged.table }}' as source_table,
             (select count(*) from {{ raw_source(staged.source, staged.table) }}) as raw_rows,
             (
-                select count(*) from {{ ref('stg_' ~ staged.source ~ '__' ~ staged.table) }}
+                {{ accepted_row_count(staged) }}
             ) as accepted_rows,
             (
                 select count(*) from {{ ref('fct_quarantined_rows') }}

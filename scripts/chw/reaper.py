@@ -1,7 +1,7 @@
 """`python -m chw.reaper COMMAND ...`: run COMMAND and wait for every process it leaves behind.
 
 A dbt run on local Spark starts a JVM that outlives the dbt process; orphaned, it would be
-reaped by init and its memory would not count in the peak RSS `chw.bench._run` reads from
+reaped by init and its memory would not count in the peak RSS `chw.bench.run_step` reads from
 wait4. This process makes itself the child subreaper (Linux prctl), so orphans of COMMAND
 become its children: it waits for them all, and its own rusage then covers the largest of
 them. Exits with COMMAND's exit code."""

@@ -99,7 +99,7 @@ def poison_watermark(raw: Path, warehouse: Path) -> None:
     con = duckdb.connect(str(warehouse / "build.duckdb"))
     con.execute(
         "update staging.base_product__product_events set loaded_at = timestamp '2099-01-01' "
-        "where event_id = (select min(event_id) from staging.base_product__product_events)"
+        "where loaded_at = (select min(loaded_at) from staging.base_product__product_events)"
     )
     con.close()
 
@@ -137,8 +137,8 @@ def accepted_event(marker: str) -> Callable[[Path], str]:
     def check(root: Path) -> str:
         n = _one(
             build(root),
-            "select count(*) from staging.base_product__product_events "
-            f"where user_id = '{marker}' and quarantine_reason is null",
+            "select coalesce(sum(events), 0) from staging.base_product__product_events "
+            f"where grain = 'user' and user_id = '{marker}' and quarantine_reason is null",
         )
         return "" if n == 1 else f"late event {marker}: {n} accepted rows, expected 1"
 

@@ -149,7 +149,8 @@ def assert_connectors_mapped(query: Query) -> None:
     }
     assert quarantined(query, "crm.contacts")["003A0000063"] == "deleted_in_source"
     events = query(
-        "select event_type, count(*) from staging.stg_product__product_events group by 1"
+        "select event_type, sum(events) from staging.stg_product__product_events "
+        "where grain = 'feature' group by 1"
     )
     assert dict(events)["report_exported"] == 2  # " Report Exported " trimmed and snake-cased
     assert sorted(quarantined(query, "product.product_events").values()) == [

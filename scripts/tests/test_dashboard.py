@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from chw.bench_dashboard import SECONDS_LIMIT, SITE_LIMIT_BYTES, bench_dashboard
+from chw.bench.dashboard import SECONDS_LIMIT, SITE_LIMIT_BYTES, bench_dashboard
 from chw.dashboard import account_key, at_risk_accounts, read_marts, write_dashboard
 from chw.dashboard.formatting import ASSETS, ELLIPSIS, MAX_NOTE_CHARS, MAX_TEXT_CHARS, PAGE_SIZE
 

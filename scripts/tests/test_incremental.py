@@ -112,7 +112,7 @@ def test_incremental_day_equals_full_refresh(tmp_path: Path) -> None:
     last_day = con.execute("select max(score_date) from marts.fct_account_health_daily").fetchone()
     late_rows = con.execute(
         "select count(*) from staging.base_product__product_events "
-        f"where loaded_at >= date '{END}' and occurred_at < date '{END}' - interval 3 day"
+        f"where loaded_at >= date '{END}' and activity_date < date '{END}' - interval 3 day"
     ).fetchone()[0]
     built = {
         name

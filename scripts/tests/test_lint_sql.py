@@ -1,8 +1,8 @@
 """`make lint` lints the SQL that runs, incremental branches included (chw.lintsql).
 
-A copy of the project gets a violation (an upper-case keyword) inside the
-`{% if is_incremental() %}` branch of the product events base model: the first-build pass
-cannot see it (the branch is not compiled), the incremental pass must report it.
+A copy of the project gets an `{% if is_incremental() %}` branch in the product events base
+model, with a violation (an upper-case keyword) inside it: the first-build pass cannot see it
+(the branch is not compiled), the incremental pass must report it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ from chw.settings import PROJECT_DIR
 
 MODEL = Path("models/staging/product/base/base_product__product_events.sql")
 CLEAN = Path("models/marts/health/fct_account_health_daily.sql")
-INCREMENTAL_LINE = "        select event_id from {{ this }}"
+ANCHOR = "    {{ touched_days_rows(raw, 'occurred_at', new_batch_days(raw, 'occurred_at')) }}"
+INCREMENTAL_LINE = "        SELECT * from {{ raw }}"
+BRANCH = "\n".join(
+    ["    {% if is_incremental() %}", INCREMENTAL_LINE, "    {% else %}", ANCHOR, "    {% endif %}"]
+)
 
 
 def test_violation_in_an_incremental_branch_is_reported(tmp_path: Path) -> None:
@@ -27,8 +31,9 @@ def test_violation_in_an_incremental_branch_is_reported(tmp_path: Path) -> None:
     shutil.copy2(PROJECT_DIR / ".sqlfluff", project / ".sqlfluff")
     model = project / MODEL
     source = model.read_text()
-    assert INCREMENTAL_LINE in source
-    model.write_text(source.replace(INCREMENTAL_LINE, INCREMENTAL_LINE.replace("select", "SELECT")))
+    assert ANCHOR in source
+    source = source.replace(ANCHOR, BRANCH)
+    model.write_text(source)
     line = source[: source.index(INCREMENTAL_LINE)].count("\n") + 1
 
     env = {"CHW_PROJECT_DIR": str(project), "CHW_LINT_DIR": str(tmp_path / "lint")}

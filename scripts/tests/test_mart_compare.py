@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from chw.bench_spark import verdict_table
+from chw.bench.spark import verdict_table
 from chw.mart_compare import TableDiff, compare_marts, unique_keys
 from chw.sqlquote import literal
 

@@ -228,7 +228,7 @@ def test_a_poisoned_watermark_stops_the_run_and_says_how_to_recover(planted: Pla
     con = duckdb.connect(str(planted.utc.paths.build_db))
     con.execute(
         "update staging.base_product__product_events set loaded_at = timestamp '2099-01-01' "
-        "where event_id = (select min(event_id) from staging.base_product__product_events "
+        "where loaded_at = (select min(loaded_at) from staging.base_product__product_events "
         "where quarantine_reason is null)"
     )
     con.close()

@@ -1,23 +1,16 @@
--- Events per account, day and feature (event type), for feature-breadth windows.
+-- Events per account, day and feature (event type), for feature-breadth windows: the staging
+-- already counts them at this grain, so this is a view.
+{{ config(materialized='view') }}
 with
 
-events as (
+feature_days as (
     select
         account_id,
+        activity_date,
         event_type,
-        occurred_at
+        events
     from {{ ref('stg_product__product_events') }}
-    where {{ since('occurred_at', this_date_column='activity_date') }}
-),
-
-daily as (
-    select
-        account_id,
-        cast(occurred_at as date) as activity_date,
-        event_type,
-        count(*) as events
-    from events
-    group by account_id, cast(occurred_at as date), event_type
+    where grain = 'feature'
 )
 
-select * from daily
+select * from feature_days

@@ -1,26 +1,18 @@
--- Product use per account and day: the only model that reads every accepted event, and
--- incrementally only the recent ones.
+-- Product use per account and day. An incremental run rewrites the days whose events the
+-- staging re-screened since this model's last load, however late they arrived.
 with
 
-events as (
-    select
-        account_id,
-        user_id,
-        occurred_at
-    from {{ ref('stg_product__product_events') }}
-    where {{ since('occurred_at', this_date_column='activity_date') }}
-),
-
--- distinct users in two steps (per user, then per account-day): cheaper than a distinct
--- aggregate over every event
 user_days as (
     select
         account_id,
-        cast(occurred_at as date) as activity_date,
+        activity_date,
         user_id,
-        count(*) as events
-    from events
-    group by account_id, cast(occurred_at as date), user_id
+        events,
+        loaded_at
+    from {{ ref('stg_product__product_events') }}
+    where
+        grain = 'user'
+        and {{ days_loaded_since(ref('stg_product__product_events'), 'activity_date') }}
 ),
 
 daily as (
@@ -28,7 +20,8 @@ daily as (
         account_id,
         activity_date,
         cast(sum(events) as {{ dbt.type_bigint() }}) as events,
-        count(user_id) as active_users
+        count(user_id) as active_users,
+        max(loaded_at) as loaded_at
     from user_days
     group by account_id, activity_date
 )

@@ -14,8 +14,7 @@ counts as (
         select
             '{{ staged.source }}.{{ staged.table }}' as source_table,
             (select count(*) from {{ raw_source(staged.source, staged.table) }}) as raw_rows,
-            (select count(*) from {{ ref('stg_' ~ staged.source ~ '__' ~ staged.table) }})
-                as accepted_rows
+            ({{ accepted_row_count(staged) }}) as accepted_rows
         {{ 'union all' if not loop.last }}
     {%- endfor %}
 ),

@@ -158,6 +158,6 @@ def bench_spark(
     step with its peak memory, and compare every mart row by row. Prints Spark / DuckDB and
     the verdict, writes output/bench/bench_spark.json; exits 1 if the marts differ. Raw data
     is cached in .cache/bench-spark/. Takes tens of minutes at the default size."""
-    from chw.bench_spark import run_bench_spark
+    from chw.bench.spark import run_bench_spark
 
     run_bench_spark(console, accounts=accounts, days=days)

@@ -24,7 +24,7 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from chw.bench import BENCH_END, Measure, _run
+from chw.bench import BENCH_END, Measure, run_step
 from chw.errors import ChwError, ExitCode
 from chw.generate import generate
 from chw.mart_compare import TOLERANCE, TableDiff, compare_marts, unique_keys
@@ -79,7 +79,7 @@ def _step(step: str, command: list[str], env: dict[str, str], work: Path) -> Mea
     """One measured child process in `work`; a failure names the step and where to look."""
     try:
         # through chw.reaper: Spark's JVM outlives dbt, and its memory must count too
-        return _run(step, [sys.executable, "-m", "chw.reaper", *command], env, cwd=work)
+        return run_step(step, [sys.executable, "-m", "chw.reaper", *command], env, cwd=work)
     except RuntimeError as error:
         log = work / "logs" / "dbt.log"
         detail = _last_error(log) or str(error).strip().replace("\n", " ")[-300:]

@@ -6,13 +6,13 @@ whole site and its file count. Targets (issue 20): index <= 2 MB, site <= 100 MB
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+
+from chw.bench.steps import run_step
 
 INDEX_LIMIT_BYTES = 2 * 1024 * 1024
 SITE_LIMIT_BYTES = 100 * 1024 * 1024
@@ -52,18 +52,6 @@ class DashboardMeasure:
         )
 
 
-def _timed(command: list[str], env: dict[str, str], what: str) -> tuple[float, float]:
-    """Run a child process; its wall seconds and its own peak RSS in MB (from wait4)."""
-    started = time.monotonic()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.monotonic() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        error = process.stderr.read().decode(errors="replace")[-2000:] if process.stderr else ""
-        raise RuntimeError(f"{what} failed: {error}")
-    return round(seconds, 2), round(usage.ru_maxrss / 1024, 1)
-
-
 def site_size(site: Path) -> tuple[int, int]:
     """Bytes and number of files under a folder."""
     files = [p for p in site.rglob("*") if p.is_file()]
@@ -96,20 +84,20 @@ def bench_dashboard(
         "CHW_OUTPUT_DIR": str(output),
     }
     python = sys.executable
-    publish_seconds, _ = _timed(
+    publish = run_step(
+        "publishing the build",
         [python, "-c", PUBLISH_CODE, str(work / "raw"), str(warehouse), str(output)],
         child_env,
-        "publishing the build",
     )
     chw = str(Path(python).with_name("chw"))
-    seconds, peak = _timed([chw, "dashboard"], child_env, "chw dashboard")
+    dashboard = run_step("chw dashboard", [chw, "dashboard"], child_env)
     site = output / "dashboard"
     site_bytes, files = site_size(site)
     return DashboardMeasure(
         accounts=_accounts(warehouse / "health.duckdb"),
-        publish_seconds=publish_seconds,
-        seconds=seconds,
-        peak_rss_mb=peak,
+        publish_seconds=publish.seconds,
+        seconds=dashboard.seconds,
+        peak_rss_mb=dashboard.peak_rss_mb,
         index_bytes=(site / "index.html").stat().st_size,
         site_bytes=site_bytes,
         files=files,
@@ -117,7 +105,7 @@ def bench_dashboard(
 
 
 def main() -> None:
-    """`python -m chw.bench_dashboard <build.duckdb> <work folder>`: this step alone."""
+    """`python -m chw.bench.dashboard <build.duckdb> <work folder>`: this step alone."""
     measure = bench_dashboard(Path(sys.argv[1]), Path(sys.argv[2]))
     Console().print(measure.summary())
 
