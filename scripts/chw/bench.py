@@ -25,6 +25,8 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from chw.bench_drilldown import measure_drilldown
+from chw.bench_rescore import measure_rescore
 from chw.generate import RAW_TABLES, generate
 from chw.landing import STREAMS, landed_before
 from chw.settings import PROJECT_DIR
@@ -171,6 +173,13 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
     # what any dbt run pays before a model starts: import, parse check, manifest
     console.print("dbt start-up: a run that selects nothing …")
     steps.append(run_dbt(STARTUP, "--select", "tag:selects-nothing"))
+    console.print("re-score: a metric weight changes (in a copy of the project) …")
+    rescored, change = measure_rescore(
+        work / "rescore-project",
+        lambda extra: _run("re-score seed", [*dbt[:1], "seed", *dbt[2:], *extra], env),
+        run_dbt,
+    )
+    steps.append(rescored)
     by_step = {m.step: m for m in steps}
     full = by_step["full"].seconds
     incremental = {
@@ -188,6 +197,9 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
         "incremental_over_full": incremental,
         "startup_over_full": round(by_step[STARTUP].seconds / full, 4),
         "peak_rss_mb": max(m.peak_rss_mb for m in steps),
+        "rescore_over_floor": round(rescored.seconds / by_step["floor"].seconds, 2),
+        "rescore_change": change,
+        "drilldown": measure_drilldown(db),
     }
     out = PROJECT_DIR / "output" / "bench"
     out.mkdir(parents=True, exist_ok=True)
@@ -213,6 +225,11 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
                 f"{m.step}: the models' times add up to {m.summed_model_seconds:.1f} s "
                 f"(summed over the threads, so above the wall time); slowest: {slowest}"
             )
+    console.print(
+        f"re-score ({change}): {rescored.seconds:.1f} s = {result['rescore_over_floor']}x the "
+        f"floor (target <= 5x); slowest: {rescored.slowest_models}; drill-down (one account, "
+        f"one quarter): median {result['drilldown']['median_seconds']} s"  # type: ignore[index]
+    )
     ratios = ", ".join(f"{step} {ratio:.1%}" for step, ratio in incremental.items())
     console.print(
         f"full / floor = {result['full_over_floor']}x (target <= 3x); "
