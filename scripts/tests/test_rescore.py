@@ -6,8 +6,11 @@ metric, activity and staging models do not, and the marts equal a full build's."
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import Workspace, copy_project, make_workspace
@@ -66,3 +69,34 @@ def test_changed_metric_weight_rescores_without_remeasuring(tmp_path: Path) -> N
     shutil.copytree(incremental.paths.raw, full.paths.raw)
     assert full.chw("run").returncode == 0
     assert _same_marts(incremental.paths.published_db, full.paths.published_db) == []
+
+
+def test_an_undeclared_seed_read_stops_the_compile(tmp_path: Path) -> None:
+    """A metric model reading a setting its config_reads leaves out would not re-measure when
+    that setting changes: the compile stops and names the read."""
+    project = copy_project(tmp_path / "project")
+    config = project / "dbt_project.yml"
+    text = config.read_text()
+    declared = "rows: [survey_half_life_days, min_observed_days]"
+    assert declared in text
+    config.write_text(text.replace(declared, "rows: [survey_half_life_days]"))
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(project),
+        "CHW_DUCKDB_PATH": str(tmp_path / "build.duckdb"),
+        "CHW_DUCKDB_TEMP_DIR": str(tmp_path / "tmp"),
+        "CHW_RAW_PATH": str(tmp_path / "raw"),
+    }
+    dbt = [str(Path(sys.executable).with_name("dbt")), "--no-use-colors"]
+    where = ["--project-dir", str(project), "--target-path", str(tmp_path / "target")]
+    compiled = subprocess.run(
+        [*dbt, "compile", *where, "--select", "int_engagement_metrics_computed"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert compiled.returncode != 0
+    assert "int_engagement_metrics_computed reads scoring_settings setting = min_observed_days" in (
+        compiled.stdout
+    )
