@@ -28,6 +28,7 @@ coded as (
         {{ rank_code_columns(falls, 'fall') }},
         {{ rank_code_columns(weakest, 'component') }}
     from contributions
+    {{ planner_fence() }}
 ),
 
 -- the first of each ranking; per component, its metric that costs the most points
@@ -43,6 +44,7 @@ ranked_1 as (
         {{ next_rank_code(rank_code_names(falls, 'fall')) }} as fall_1,
         {{ next_rank_code(rank_code_names(weakest, 'component')) }} as component_1
     from coded
+    {{ planner_fence() }}
 ),
 {%- for rank in range(2, top_n + 1) %}
 
@@ -54,6 +56,7 @@ ranked_1 as (
             {{ next_rank_code(rank_code_names(falls, 'fall'), 'fall_' ~ (rank - 1)) }}
                 as fall_{{ rank }}
         from ranked_{{ rank - 1 }}
+        {{ planner_fence() }}
     ),
 {%- endfor %}
 
