@@ -19,25 +19,34 @@
 
 {#- The fingerprint of a model's compile-time inputs: the seeds it or any model upstream
     reads (their files' checksums: a re-scored model re-scores its children) and the
-    presence of every optional source and the connector filling it. -#}
+    presence of every optional source and the connector filling it. A model that declares
+    the part of a seed it reads (meta.config_reads, enforced by config_value.sql) counts
+    that part's content instead of the file: measuring reads the metric list and windows,
+    so a changed weight re-scores without re-measuring. -#}
 {% macro node_fingerprint(node) -%}
-    {%- set queue, seen, seeds = node.depends_on.nodes | list, [], [] -%}
+    {%- set queue, seen, parts = [node.unique_id], [], [] -%}
     {%- for _ in range(100000) -%}
         {%- if not queue %}{% break %}{% endif -%}
         {%- set node_id = queue.pop() -%}
         {%- if node_id not in seen and node_id in graph.nodes -%}
             {%- do seen.append(node_id) -%}
-            {%- if node_id.startswith('seed.') -%}
-                {%- do seeds.append(node_id) -%}
-            {%- else -%}
-                {%- do queue.extend(graph.nodes[node_id].depends_on.nodes) -%}
-            {%- endif -%}
+            {%- set consumer = graph.nodes[node_id] -%}
+            {%- set meta = (consumer.config or {}).get('meta') or consumer.get('meta') or {} -%}
+            {%- for parent_id in consumer.depends_on.nodes -%}
+                {%- if parent_id.startswith('seed.') and parent_id in graph.nodes -%}
+                    {%- set seed = graph.nodes[parent_id] -%}
+                    {%- set reads = (meta.get('config_reads') or {}).get(seed.name) -%}
+                    {%- set part = parent_id ~ '=' ~ (
+                        seed_part_fingerprint(seed, reads) if reads else seed.checksum.checksum
+                    ) -%}
+                    {%- if part not in parts %}{% do parts.append(part) %}{% endif -%}
+                {%- else -%}
+                    {%- do queue.append(parent_id) -%}
+                {%- endif -%}
+            {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set parts = [] -%}
-    {%- for node_id in seeds | sort -%}
-        {%- do parts.append(node_id ~ '=' ~ graph.nodes[node_id].checksum.checksum) -%}
-    {%- endfor -%}
+    {%- set parts = parts | sort -%}
     {%- for staged in staged_sources() -%}
         {#- which connector fills a table changes its rows as much as its presence -#}
         {%- do parts.append(
@@ -46,6 +55,25 @@
         ) -%}
     {%- endfor -%}
     {{ return(local_md5(parts | join(';'))) }}
+{%- endmacro %}
+
+{#- The content of the declared part of a built seed: its `columns`, in the rows whose `key`
+    is in `rows` (all rows when no rows are given). The file's checksum before it is built. -#}
+{% macro seed_part_fingerprint(seed, reads) -%}
+    {%- set relation = adapter.get_relation(seed.database, seed.schema, seed.alias or seed.name) -%}
+    {%- if relation is none -%}{{ return(seed.checksum.checksum) }}{%- endif -%}
+    {%- set values = [] -%}
+    {%- for column in reads.get('columns') -%}
+        {%- do values.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
+    {%- endfor -%}
+    {%- set query -%}
+        select {{ values | join(" || '|' || ") }} as part_row from {{ relation }}
+        {%- if reads.get('rows') is not none %}
+        where {{ reads.get('key') }} in ({{ sql_string_list(reads.get('rows')) }})
+        {%- endif %}
+    {%- endset -%}
+    {%- set rows = run_query(query).columns[0].values() | sort -%}
+    {{ return(local_md5((reads | string) ~ '#' ~ rows | join('\n'))) }}
 {%- endmacro %}
 
 {#- This model's fingerprint, computed once per compile. -#}

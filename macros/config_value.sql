@@ -17,9 +17,37 @@
     {{ return(adapter.get_relation(seed.database, seed.schema, seed.identifier)) }}
 {%- endmacro %}
 
+{#- What the model being compiled declares it reads of `seed_name` (its meta.config_reads:
+    columns, and optionally a key column and the rows it reads by key), or none: it may read
+    all of it. config_fingerprint.sql fingerprints only the declared part. -#}
+{% macro _declared_reads(seed_name) -%}
+    {%- set node = model if model is mapping else {} -%}
+    {%- set meta = (node.get('config') or {}).get('meta') or node.get('meta') or {} -%}
+    {{ return((meta.get('config_reads') or {}).get(seed_name)) }}
+{%- endmacro %}
+
+{#- Stop the compile when a model reads a part of a seed it did not declare: its
+    fingerprint would miss a change there, and it would keep stale history. -#}
+{% macro _check_declared(seed_name, columns, key=none) -%}
+    {%- set reads = _declared_reads(seed_name) -%}
+    {%- if reads is none or not execute -%}{{ return('') }}{%- endif -%}
+    {%- set missing = columns | reject('in', reads.get('columns', [])) | list -%}
+    {%- if key is not none and reads.get('rows') is not none and key not in reads.get('rows') -%}
+        {%- do missing.append(reads.get('key') ~ ' = ' ~ key) -%}
+    {%- endif -%}
+    {%- if missing -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ " reads " ~ seed_name ~ " " ~ missing | join(', ') ~ ", which its "
+            ~ "meta.config_reads does not declare: declare it (dbt_project.yml or its YAML), "
+            ~ "so a change there recomputes its history"
+        ) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The `value_column` of the seed row whose `key_column` is `key` (a quoted literal), or
     `default` when there is no such row or no seed yet. -#}
 {% macro _seed_lookup(seed_name, key_column, key, value_column, default) -%}
+    {%- do _check_declared(seed_name, [key_column, value_column], key) -%}
     {%- set relation = _seed_relation(seed_name) -%}
     {%- if relation is none -%}{{ return(default) }}{%- endif -%}
     {%- set result = run_query(
@@ -53,8 +81,11 @@
             'valid_min': 0, 'valid_max': none,
         }]) }}
     {%- endif -%}
+    {#- a model that declares what it reads of the seed sees only that -#}
+    {%- set reads = _declared_reads('scoring_metrics') -%}
     {%- set result = run_query(
-        "select * from " ~ relation ~ " order by component, metric_name"
+        "select " ~ (reads.get('columns') | join(', ') if reads else '*') ~ " from " ~ relation
+        ~ " order by component, metric_name"
     ) -%}
     {%- set definitions = [] -%}
     {%- for row in result.rows -%}

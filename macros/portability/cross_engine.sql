@@ -139,3 +139,19 @@
 {%- endmacro %}
 {% macro spark__not_materialized() -%}
 {%- endmacro %}
+
+{#-
+    Ends a subquery whose computed columns the query above reads many times. PostgreSQL
+    merges such a subquery into its reader and pastes each column's expression wherever it is
+    referenced, with no common subexpression elimination: the rank codes of
+    int_account_drivers_ranked, each the least of 26 comparisons with the one before, grew to
+    26^3 expressions a row and ran for minutes. `offset 0` keeps the subquery whole there; the
+    other engines compute a column once.
+-#}
+{% macro planner_fence() -%}
+    {{ return(adapter.dispatch('planner_fence')()) }}
+{%- endmacro %}
+{% macro default__planner_fence() -%}{%- endmacro %}
+{% macro postgres__planner_fence() -%}
+    offset 0
+{%- endmacro %}

@@ -27,12 +27,17 @@
         when {{ value }} {{ '<=' if higher else '>=' }} {{ lower if higher else upper }} then 0.0
         else 50.0
     {%- elif metric.normalisation == 'percentile' %}
-        {%- set peers = 'partition by segment, score_date, ' ~ value ~ ' is null' %}
-        when count(*) over ({{ peers }}) = 1 then 50.0
+        {#- peers: the segment's accounts measured that day. A null value is out above, so
+            count(value) counts the peers, and with nulls last the rank and the tied values
+            (the rows level with this one in the order) are the peers' alone: one sort per
+            metric, the counts shared by every metric -#}
+        {%- set day = 'partition by segment, score_date' %}
+        {%- set ordered = day ~ ' order by ' ~ value ~ ' nulls last' %}
+        when count({{ value }}) over ({{ day }}) = 1 then 50.0
         else 100.0 * {{ '' if higher else '(1 - ' }}(
-            rank() over ({{ peers }} order by {{ value }}) - 1
-            + (count(*) over ({{ peers }}, {{ value }}) - 1) / 2.0
-        ) / (count(*) over ({{ peers }}) - 1){{ '' if higher else ')' }}
+            rank() over ({{ ordered }}) - 1
+            + (count(*) over ({{ ordered }} range between current row and current row) - 1) / 2.0
+        ) / (count({{ value }}) over ({{ day }}) - 1){{ '' if higher else ')' }}
     {%- else %}
         {{ exceptions.raise_compiler_error(
             "scoring_metrics: metric '" ~ value ~ "' has unknown normalisation '"

@@ -98,37 +98,40 @@
     end
 {%- endmacro %}
 
-{#- The `n` metrics that cost the most points, most first (ranked on whole micro-points). -#}
-{% macro top_negative_drivers(metrics, n) -%}
-    {%- set losses = [] -%}
+{#- Ranking candidates (macros/scoring/rank_in_row.sql), one (name, key) pair per metric or
+    component; the lowest key ranks first, a null key is left out. -#}
+
+{#- Metrics by the points they cost, most first (whole micro-points); none when they cost none. -#}
+{% macro points_lost_candidates(metrics) -%}
+    {%- set candidates = [] -%}
     {%- for metric in metrics -%}
-        {%- do losses.append((
+        {%- do candidates.append((
             metric.metric_name,
             'case when ' ~ metric.metric_name ~ '_points_lost > 0.000001 then -'
             ~ metric.metric_name ~ '_points_lost * 1000000 end'
         )) -%}
     {%- endfor -%}
-    {{ first_names(losses, n) }}
+    {{ return(candidates) }}
 {%- endmacro %}
 
-{#- The `n` metrics whose contribution fell the most in 7 days, biggest fall first. -#}
-{% macro biggest_fallers(metrics, n) -%}
-    {%- set fallers = [] -%}
+{#- Metrics by how far their contribution fell in 7 days, biggest fall first. -#}
+{% macro contribution_fall_candidates(metrics) -%}
+    {%- set candidates = [] -%}
     {%- for metric in metrics -%}
-        {%- do fallers.append((
+        {%- do candidates.append((
             metric.metric_name,
             'case when ' ~ metric.metric_name ~ '_contribution_change_7d < -0.000001 then '
             ~ metric.metric_name ~ '_contribution_change_7d * 1000000 end'
         )) -%}
     {%- endfor -%}
-    {{ first_names(fallers, n) }}
+    {{ return(candidates) }}
 {%- endmacro %}
 
-{#- The component with the lowest score. -#}
-{% macro weakest_component(components) -%}
-    {%- set scores = [] -%}
+{#- Components by score, lowest first. -#}
+{% macro component_score_candidates(components) -%}
+    {%- set candidates = [] -%}
     {%- for component in components -%}
-        {%- do scores.append((component, component ~ '_score * 1000000')) -%}
+        {%- do candidates.append((component, component ~ '_score * 1000000')) -%}
     {%- endfor -%}
-    {{ first_names(scores, 1) }}
+    {{ return(candidates) }}
 {%- endmacro %}

@@ -54,7 +54,7 @@ def read_snapshot(db_path: Path) -> Snapshot:
     try:
         tables = con.execute(
             "select table_name from information_schema.tables "
-            "where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1"
+            "where table_schema = 'marts' and table_type in ('BASE TABLE', 'VIEW') order by 1"
         ).fetchall()
         rows = {
             t: con.execute(f'select count(*) from marts."{t}"').fetchone()[0] for (t,) in tables

@@ -20,16 +20,36 @@ rounded as (
     from metric_values
 ),
 
-normalised as (
+-- percentile metrics rank among the segment's accounts of the day: their windows sort a
+-- narrow projection (keys and those metrics), not every column of the row
+{%- set percentile = metrics | selectattr('normalisation', 'equalto', 'percentile') | list %}
+ranked as (
     select
         account_id,
         score_date,
-        {%- for metric in metrics %}
-            {{ metric.metric_name }},
+        {%- for metric in percentile %}
             {{ normalise_metric(metric) }} as {{ metric.metric_name }}_score,
         {%- endfor %}
         segment
     from rounded
+),
+
+normalised as (
+    select
+        rounded.account_id,
+        rounded.score_date,
+        {%- for metric in metrics %}
+            {%- set name = metric.metric_name %}
+            rounded.{{ name }},
+            {{ 'ranked.' ~ name ~ '_score' if metric in percentile else normalise_metric(metric) }}
+                as {{ name }}_score,
+        {%- endfor %}
+        rounded.segment
+    from rounded
+    inner join ranked
+        on
+        rounded.account_id = ranked.account_id
+        and rounded.score_date = ranked.score_date
 )
 
 select * from normalised

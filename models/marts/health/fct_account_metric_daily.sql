@@ -1,4 +1,8 @@
 -- One row per account, day and metric: its raw value, score, weight and share of the score.
+-- A view over the wide contributions table (26 metrics x account-days would be 76M stored
+-- rows at 10,000 accounts x 365 days, for a drill-down that reads one account at a time).
+-- It names its input without the database, so it resolves in whichever file holds both:
+-- the build, or the publication (scripts/chw/publish.py copies the table beside it).
 {%- set metrics = scoring_metric_definitions() %}
 {%- set rows = [] %}
 {%- for metric in metrics %}
@@ -18,8 +22,7 @@
 with
 
 contributions as (
-    select * from {{ ref('int_account_metric_contributions') }}
-    where {{ since('score_date') }}
+    select * from {{ ref('int_account_metric_contributions').include(database=false) }}
 ),
 
 unpivoted as (

@@ -2,10 +2,12 @@
 days. For each: the floor (one DuckDB scan-and-aggregate of the raw events), a full dbt run,
 then incremental runs, each after one more day of raw data lands. The first pays one-off
 storage costs of following a full build (its rows are scattered across row groups); the later
-ones are steady days. At 365 days also: dbt's start-up (a run that selects nothing) and a
-re-score after a seed change. Each step runs in its own process so its wall time and peak
-memory (max RSS) are measured separately; a dbt step also records dbt's own time running the
-models and the slowest of them. Ratios are taken within one run, so they hold across machines."""
+ones are steady days. At 365 days also: dbt's start-up (a run that selects nothing), a
+re-score after a seed change (a metric weight moved, in a copy of the project), the
+drill-down query BI runs on the long metric fact, and the dashboard. Each step runs in its
+own process so its wall time and peak memory (max RSS) are measured separately; a dbt step
+also records dbt's own time running the models and the slowest of them. Ratios are taken
+within one run, so they hold across machines."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import json
 import os
 import shutil
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -22,7 +24,9 @@ from rich.console import Console
 
 from chw.bench.cache import BENCH_ACCOUNTS, BENCH_END, land, prepare_cache
 from chw.bench.dashboard import DashboardMeasure, bench_dashboard
+from chw.bench.drilldown import measure_drilldown
 from chw.bench.report import print_report, ratios
+from chw.bench.rescore import measure_rescore
 from chw.bench.steps import DbtRunner, Measure, model_times, run_step
 from chw.settings import PROJECT_DIR
 from chw.sqlquote import literal
@@ -77,6 +81,9 @@ def measure_history(console: Console, cache: Path, days: int) -> list[Measure]:
         # what any dbt run pays before a model starts: import, parse check, manifest
         console.print(f"[{days} days] dbt start-up: a run that selects nothing …")
         steps.append(runner.run(STARTUP, "--select", "tag:selects-nothing"))
+        console.print(f"[{days} days] re-score: a metric weight changes (a project copy) …")
+        rescored, change = measure_rescore(runner)
+        steps.append(replace(rescored, step=f"re-score ({change})"))
     return steps
 
 
@@ -92,11 +99,13 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
     histories: dict[str, object] = {}
     measured: dict[int, list[Measure]] = {}
     dashboard: DashboardMeasure | None = None
+    drilldown: dict[str, object] | None = None
     for days in HISTORIES:
         measured[days] = measure_history(console, cache / f"d{days}", days)
-        if days == HISTORIES[0]:
-            dashboard = measure_dashboard(console, cache / f"d{days}")
         run = cache / f"d{days}" / "run"
+        if days == HISTORIES[0]:
+            drilldown = measure_drilldown(run / "build.duckdb")
+            dashboard = measure_dashboard(console, cache / f"d{days}")
         events = literal(run / "raw" / "product_events.parquet")
         histories[str(days)] = {
             "events": duckdb.sql(f"select count(*) from read_parquet({events})").fetchall()[0][0],
@@ -111,6 +120,7 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
         "histories": histories,
         **ratios(measured),
         "dashboard": asdict(dashboard) if dashboard else None,
+        "drilldown": drilldown,
     }
     out = PROJECT_DIR / "output" / "bench"
     out.mkdir(parents=True, exist_ok=True)
@@ -118,4 +128,9 @@ def run_bench(console: Console, cache: Path | None = None) -> dict[str, object]:
     print_report(console, measured, result, out / "bench.json")
     if dashboard:
         console.print(dashboard.summary())
+    if drilldown:
+        console.print(
+            f"drill-down (one account, one quarter of fct_account_metric_daily): median "
+            f"{drilldown['median_seconds']} s"
+        )
     return result
