@@ -11,17 +11,14 @@
 {%- endmacro %}
 
 {#-
-    The running total of a column of `daily` (account_id, score_date), continued on an
-    incremental run from the total `held` on the day before the first day it rewrites.
-    A whole number (bigint): totals subtract exactly.
+    The running total of a column per account, over (account_id, score_date) rows. A bigint:
+    totals subtract exactly.
 -#}
 {% macro running_total(column) -%}
-    cast(
-        {{- ' coalesce(held.' ~ column ~ ', 0) +' if rewrites_recent_days() }} sum(daily.{{ column }}) over (
-            partition by daily.account_id order by daily.score_date
-            rows between unbounded preceding and current row
-        ) as {{ dbt.type_bigint() }}
-    )
+    cast(sum({{ column }}) over (
+        partition by account_id order by score_date
+        rows between unbounded preceding and current row
+    ) as {{ dbt.type_bigint() }})
 {%- endmacro %}
 
 {% macro running_totals_before(days) -%}

@@ -91,7 +91,10 @@ windows as (
         account_days.account_id,
         account_days.score_date,
         known.product_known_from,
-        {{ trailing_rate('active_users', active_users_window, 'known.product_known_from', 'account_days.score_date') }}
+        {{ trailing_rate(
+            'active_users', active_users_window, 'known.product_known_from',
+            'account_days.score_date'
+        ) }}
         / {{ active_users_window }} as active_users,
         {{ trailing_rate(
             'active_days', active_days_window, 'known.product_known_from', 'account_days.score_date'
@@ -104,8 +107,9 @@ windows as (
                     1.0 * {{ window_total('events', trend_window) }}
                     / nullif({{ window_total('events', trend_window, offset=trend_window) }}, 0)
         end as usage_trend,
-        {{ trailing_rate('web_visits', web_window, 'known.web_known_from', 'account_days.score_date') }}
-            as web_visits,
+        {{ trailing_rate(
+            'web_visits', web_window, 'known.web_known_from', 'account_days.score_date'
+        ) }} as web_visits,
         {{ trailing_rate(
             'content_interactions', content_window, 'known.content_known_from',
             'account_days.score_date'

@@ -30,36 +30,45 @@ content as (
 
 {%- if continues %}
 
--- the totals held on the day before the first day this run rewrites
-held as (
-    select * from {{ this }}
-    where score_date = {{ add_days(recompute_from(), -1) }}
-),
+    -- the totals held on the day before the first day this run rewrites
+    held as (
+        select * from {{ this }}
+        where score_date = {{ add_days(recompute_from(), -1) }}
+    ),
 {%- endif %}
 
--- every account with a scored day, from its first contract start to the last scored day of
--- all accounts (also after its own last one: a returning account continues its totals)
+-- every account with a scored day in this run (and every account held: a returning account
+-- continues its totals)
+accounts as (
+    select distinct account_id from account_days
+    {%- if continues %}
+        union
+        select account_id from held
+    {%- endif %}
+),
+
+first_contracts as (
+    select
+        account_id,
+        min(start_date) as first_day
+    from {{ ref('int_subscriptions_converted') }}
+    group by account_id
+),
+
+last_scored as (
+    select max(score_date) as last_day from account_days
+),
+
+-- from the first contract start to the last scored day of all accounts (also after the
+-- account's own last one)
 account_spans as (
     select
         accounts.account_id,
         first_contracts.first_day,
         last_scored.last_day
-    from (
-        select distinct account_id from account_days
-        {%- if continues %}
-            union
-            select account_id from held
-        {%- endif %}
-    ) as accounts
-    inner join (
-        select
-            account_id,
-            min(start_date) as first_day
-        from {{ ref('int_subscriptions_converted') }}
-        group by account_id
-    ) as first_contracts
-        on accounts.account_id = first_contracts.account_id
-    cross join (select max(score_date) as last_day from account_days) as last_scored
+    from accounts
+    inner join first_contracts on accounts.account_id = first_contracts.account_id
+    cross join last_scored
 ),
 
 calendar_days as (
@@ -111,17 +120,31 @@ daily as (
 
 running_totals as (
     select
-        daily.account_id,
-        daily.score_date,
+        account_id,
+        score_date,
         {{ running_total('events') }} as events,
         {{ running_total('active_days') }} as active_days,
         {{ running_total('active_users') }} as active_users,
         {{ running_total('web_visits') }} as web_visits,
         {{ running_total('content_interactions') }} as content_interactions
     from daily
-    {%- if continues %}
-        left join held on daily.account_id = held.account_id
-    {%- endif %}
-)
+){{ ',' if continues }}
+{%- if continues %}
 
-select * from running_totals
+    -- continued from the totals held
+    continued as (
+        select
+            running_totals.account_id,
+            running_totals.score_date,
+            running_totals.events + coalesce(held.events, 0) as events,
+            running_totals.active_days + coalesce(held.active_days, 0) as active_days,
+            running_totals.active_users + coalesce(held.active_users, 0) as active_users,
+            running_totals.web_visits + coalesce(held.web_visits, 0) as web_visits,
+            running_totals.content_interactions
+            + coalesce(held.content_interactions, 0) as content_interactions
+        from running_totals
+        left join held on running_totals.account_id = held.account_id
+    )
+{%- endif %}
+
+select * from {{ 'continued' if continues else 'running_totals' }}

@@ -49,7 +49,7 @@ payments as (
         paid_date as activity_date,
         1 as invoices_paid,
         case
-            when paid_date > due_at then {{ days_between('due_at', 'paid_date') }} else 0
+            when paid_date > due_at then {{ days_between('due_at', 'paid_date') }} else 0 -- noqa: LT05
         end as days_late
     from invoices
     where paid_date is not null and {{ since('paid_date', late_window) }}

@@ -56,7 +56,7 @@ ticket_days as (
         0 as cancellation_opened,
         1 as tickets_resolved,
         -- whole minutes: integer sums do not depend on the order they are added in
-        {{ dbt.datediff('opened_at', 'resolved_at', 'minute') }} as resolution_minutes,
+        {{ dbt.datediff('opened_at', 'resolved_at', 'minute') }} as resolution_minutes, -- noqa: LT05
         reopened_count as reopens,
         case when csat_score is not null then 1 else 0 end as csat_answers,
         coalesce(csat_score, 0) as csat_total
@@ -64,7 +64,7 @@ ticket_days as (
     where resolved_at is not null and {{ since('resolved_at', [window, csat_window] | max) }}
 ),
 
-{#- one sweep per window length: CSAT shares the volume window unless the seed sets its own -#}
+-- one sweep per window length: CSAT shares the volume window unless the seed sets its own
 {%- set csat_columns = ['csat_answers', 'csat_total'] %}
 ticket_totals as (
     {{ trailing_window_totals('ticket_days', window, [
@@ -86,8 +86,9 @@ windows as (
         account_days.account_id,
         account_days.score_date,
         {%- set known_from = greatest_date('account_spans.first_day', 'tickets_known.first_day') %}
-        {{ scaled_to_window('totals.tickets_opened', window, known_from, 'account_days.score_date') }}
-            as tickets_opened,
+        {{ scaled_to_window(
+            'totals.tickets_opened', window, known_from, 'account_days.score_date'
+        ) }} as tickets_opened,
         {{ scaled_to_window(
             'totals.high_priority_opened', window, known_from, 'account_days.score_date'
         ) }} as high_priority_tickets,
