@@ -21,9 +21,19 @@ account_days as (
     where {{ since('score_date') }}
 ),
 
+-- the days whose running totals are read: each scored day and the day before each window
+totals_days as (
+    {%- for days in [0] + window_starts %}
+        select distinct {{ add_days('score_date', -days) }} as score_date from account_days
+        {{ 'union' if not loop.last }}
+    {%- endfor %}
+),
+
 running_totals as (
     select * from {{ ref('int_engagement_running_totals') }}
-    where {{ since('score_date', window_starts | max) }}
+    where
+        {{ since('score_date', window_starts | max) }}
+        and score_date in (select totals_days.score_date from totals_days)
 ),
 
 -- distinct features do not add up by day: only their window is read
