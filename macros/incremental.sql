@@ -47,12 +47,17 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Does this run rewrite only recent days (an incremental run of a model it already holds)?
+    Unit tests have no `this`: they test the full build; a changed configuration recomputes
+    every day (config_fingerprint.sql). -#}
+{% macro rewrites_recent_days() -%}
+    {{ return(this is not none and is_incremental() and not config_changed()) }}
+{%- endmacro %}
+
 {#- A where-clause condition: true on a full build or after a configuration change; on an
     incremental run, rows on or after the first day to recompute (minus `history_days`). -#}
 {% macro since(column, history_days=0, this_date_column='score_date') -%}
-    {#- unit tests have no `this`: they test the full build; a changed configuration
-        recomputes every day (config_fingerprint.sql) -#}
-    {%- if this is not none and is_incremental() and not config_changed() -%}
+    {%- if rewrites_recent_days() -%}
         {{ column }} >= {{ recompute_from(history_days, this_date_column) }}
     {%- else -%}
         true

@@ -1,14 +1,35 @@
 {#-
-    Trailing windows are calendar days (SPEC §5). The account-day spine only has days under
-    contract, so windows run over an account's calendar (`account_calendar_days`): one row
-    per calendar day from its first contract start, gaps between contracts included. On that
-    dense calendar a ROWS window of `days` rows is `days` calendar days, on every engine.
+    Trailing windows are calendar days (SPEC §5) and read all known history, days before the
+    first scored day and gaps between contracts included. A window's total of a daily input is
+    the difference of two running totals of `int_account_running_totals` (one row per account
+    per calendar day): the total on the day minus the total `days` earlier (nothing before the
+    account's first contract: 0). `join_running_totals(n)` joins the totals of the day `n`
+    days before the scored day as `running_totals_before(n)`.
 -#}
-{% macro trailing_days(days, offset=0, partition_by='account_id', order_by='score_date') -%}
-    over (
-        partition by {{ partition_by }} order by {{ order_by }}
-        rows between {{ days + offset - 1 }} preceding and {{ offset if offset else 'current row' }}{{ ' preceding' if offset }}
-    )
+{% macro window_total(column, days, offset=0) -%}
+    ({{ running_totals_before(offset) }}.{{ column }} - coalesce({{ running_totals_before(offset + days) }}.{{ column }}, 0))
+{%- endmacro %}
+
+{#-
+    The running total of a column per account, over (account_id, score_date) rows. A bigint:
+    totals subtract exactly.
+-#}
+{% macro running_total(column) -%}
+    cast(sum({{ column }}) over (
+        partition by account_id order by score_date
+        rows between unbounded preceding and current row
+    ) as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
+{% macro running_totals_before(days) -%}
+    {{ 'running_totals_' ~ days ~ '_days_before' }}
+{%- endmacro %}
+
+{% macro join_running_totals(days, running_totals='running_totals', account_days='account_days') -%}
+    left join {{ running_totals }} as {{ running_totals_before(days) }}
+        on
+        {{ account_days }}.account_id = {{ running_totals_before(days) }}.account_id
+        and {{ running_totals_before(days) }}.score_date = {{ add_days(account_days ~ '.score_date', -days) }}
 {%- endmacro %}
 
 {#-
@@ -63,14 +84,111 @@
 {%- endmacro %}
 
 {#-
-    A per-`days` rate over a trailing calendar window: sum * days / days observed, so accounts
-    younger than the window are not penalised; null until min_observed_days (`when_observed`).
+    A per-`days` rate from a trailing calendar window's `total`: total * days / days observed,
+    so accounts younger than the window are not penalised; null until min_observed_days
+    (`when_observed`).
 -#}
-{% macro trailing_rate(column, days, known_from) -%}
+{% macro scaled_to_window(total, days, known_from, day='score_date') -%}
     {{ when_observed(
-        '1.0 * sum(' ~ column ~ ') ' ~ trailing_days(days) ~ ' * ' ~ days ~ ' / '
-        ~ observed_days(days, known_from), days, known_from
+        '1.0 * ' ~ total ~ ' * ' ~ days ~ ' / ' ~ observed_days(days, known_from, day),
+        days, known_from, day
     ) }}
+{%- endmacro %}
+
+{#- The rate of a column of the running totals (`window_total`), scaled to the window. -#}
+{% macro trailing_rate(column, days, known_from, day='score_date') -%}
+    {{ scaled_to_window(window_total(column, days), days, known_from, day) }}
+{%- endmacro %}
+
+{#-
+    Totals of `columns` of `daily` (account_id, activity_date, columns) over the `days`-day
+    calendar window ending on each day of `account_days`, counting only days on or after the
+    account's first contract start (`first_day` of `account_spans`). For sparse rows (tickets,
+    payments): running totals over the account's days that have rows, read at two probes per
+    scored day, the window's last day and the day before its first. A probe finds its running
+    total by position: sorted with the account's days, the days before it are its rank among
+    them less its rank among the probes. No dense calendar, no range join, and no running sum
+    over the probes: linear in the rows read, whatever the window.
+-#}
+{% macro trailing_window_totals(daily, days, columns, account_days='account_days', account_spans='account_spans') -%}
+    {%- set days_with_rows -%}
+        select
+            daily.account_id,
+            daily.activity_date,
+            {%- for column in columns %}
+                sum(daily.{{ column }}) as {{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from {{ daily }} as daily
+        inner join {{ account_spans }} as spans on daily.account_id = spans.account_id
+        where daily.activity_date >= spans.first_day
+        group by daily.account_id, daily.activity_date
+    {%- endset -%}
+    select
+        probes.account_id,
+        probes.score_date,
+        {%- for column in columns %}
+            sum(
+                case
+                    when probes.is_window_end = 1 then coalesce(totals.{{ column }}, 0)
+                    else -coalesce(totals.{{ column }}, 0)
+                end
+            ) as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from (
+        select
+            account_id,
+            score_date,
+            is_window_end,
+            sweep_rank - row_number() over (
+                partition by account_id order by activity_date, score_date, is_window_end
+            ) as days_before
+        from (
+            select
+                account_id,
+                activity_date,
+                score_date,
+                is_probe,
+                is_window_end,
+                row_number() over (
+                    partition by account_id
+                    order by activity_date, is_probe, score_date, is_window_end
+                ) as sweep_rank
+            from (
+                select
+                    account_id,
+                    activity_date,
+                    cast(null as date) as score_date,
+                    0 as is_probe,
+                    0 as is_window_end
+                from ({{ days_with_rows }}) as days_with_rows
+                {%- for window_end in [1, 0] %}
+                    union all
+                    select
+                        account_id,
+                        {{ 'score_date' if window_end else add_days('score_date', -days) }} as activity_date,
+                        score_date,
+                        1 as is_probe,
+                        {{ window_end }} as is_window_end
+                    from {{ account_days }}
+                {%- endfor %}
+            ) as sweep
+        ) as ranked
+        where is_probe = 1
+    ) as probes
+    left join (
+        select
+            account_id,
+            row_number() over (partition by account_id order by activity_date) as day_rank,
+            {%- for column in columns %}
+                sum({{ column }}) over (
+                    partition by account_id order by activity_date
+                    rows between unbounded preceding and current row
+                ) as {{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from ({{ days_with_rows }}) as days_with_rows
+    ) as totals
+        on probes.account_id = totals.account_id and probes.days_before = totals.day_rank
+    group by probes.account_id, probes.score_date
 {%- endmacro %}
 
 {#-

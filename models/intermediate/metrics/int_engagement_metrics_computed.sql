@@ -3,11 +3,13 @@
 {%- set trend_window = metric_window('usage_trend', 30) %}
 {%- set web_window = metric_window('web_visits', 30) %}
 {%- set content_window = metric_window('content_interactions', 90) %}
-{#- each input is read only as far back as the windows over it reach -#}
-{%- set usage_history = [
-    2 * trend_window, metric_window('active_user_ratio', 30), metric_window('active_days', 30)
-] | max %}
-{%- set history = [features_window, usage_history, web_window, content_window] | max %}
+{%- set active_users_window = metric_window('active_user_ratio', 30) %}
+{%- set active_days_window = metric_window('active_days', 30) %}
+{#- summed windows read the running totals on the day and on the day before each window -#}
+{%- set window_starts = [
+    active_users_window, active_days_window, trend_window, 2 * trend_window, web_window,
+    content_window
+] | unique | list %}
 with
 
 account_days as (
@@ -16,27 +18,28 @@ account_days as (
         score_date,
         seats
     from {{ ref('int_account_days_enumerated') }}
-    where {{ since('score_date', history) }}
+    where {{ since('score_date') }}
 ),
 
-usage_daily as (
-    select * from {{ ref('int_product_usage_daily') }}
-    where {{ since('activity_date', usage_history) }}
+-- the days whose running totals are read: each scored day and the day before each window
+totals_days as (
+    {%- for days in [0] + window_starts %}
+        select distinct {{ add_days('score_date', -days) }} as score_date from account_days
+        {{ 'union' if not loop.last }}
+    {%- endfor %}
 ),
 
+running_totals as (
+    select * from {{ ref('int_engagement_running_totals') }}
+    where
+        {{ since('score_date', window_starts | max) }}
+        and score_date in (select totals_days.score_date from totals_days)
+),
+
+-- distinct features do not add up by day: only their window is read
 feature_usage as (
     select * from {{ ref('int_product_feature_usage_daily') }}
     where {{ since('activity_date', features_window) }}
-),
-
-web_visits as (
-    select * from {{ ref('stg_web__web_visits') }}
-    where {{ since('occurred_at', web_window) }}
-),
-
-content as (
-    select * from {{ ref('stg_marketing__content_interactions') }}
-    where {{ since('occurred_at', content_window) }}
 ),
 
 -- each source is known from the first day it holds a row (whole history)
@@ -54,21 +57,6 @@ sources_known as (
 
 account_spans as (
     {{ account_spans('account_days') }}
-),
-
--- the account's every calendar day, gaps between contracts and days before the first
--- scored day included: windows below are calendar days
-calendar_days as (
-    {{ account_calendar_days('account_spans', history) }}
-),
-
-events_daily as (
-    select
-        account_id,
-        activity_date as score_date,
-        events,
-        active_users
-    from usage_daily
 ),
 
 feature_days as (
@@ -95,78 +83,58 @@ active_features as (
     {{ open_interval_count('feature_intervals', 'account_days', 'active_features') }}
 ),
 
-web_daily as (
+known as (
     select
-        account_id,
-        cast(occurred_at as date) as score_date,
-        count(*) as web_visits
-    from web_visits
-    where account_id is not null
-    group by account_id, cast(occurred_at as date)
-),
-
-content_daily as (
-    select
-        account_id,
-        cast(occurred_at as date) as score_date,
-        count(*) as content_interactions
-    from content
-    group by account_id, cast(occurred_at as date)
-),
-
-daily as (
-    select
-        calendar_days.account_id,
-        calendar_days.score_date,
+        account_spans.account_id,
         {{ greatest_date('account_spans.first_day', 'sources_known.product_first_day') }}
             as product_known_from,
         {{ greatest_date('account_spans.first_day', 'sources_known.web_first_day') }}
             as web_known_from,
         {{ greatest_date('account_spans.first_day', 'sources_known.content_first_day') }}
-            as content_known_from,
-        coalesce(events_daily.events, 0) as events,
-        case when events_daily.events > 0 then 1 else 0 end as is_active_day,
-        coalesce(web_daily.web_visits, 0) as web_visits,
-        coalesce(content_daily.content_interactions, 0) as content_interactions,
-        coalesce(events_daily.active_users, 0) as active_users
-    from calendar_days
-    inner join account_spans on calendar_days.account_id = account_spans.account_id
+            as content_known_from
+    from account_spans
     cross join sources_known
-    left join events_daily
-        on
-        calendar_days.account_id = events_daily.account_id
-        and calendar_days.score_date = events_daily.score_date
-    left join web_daily
-        on
-        calendar_days.account_id = web_daily.account_id
-        and calendar_days.score_date = web_daily.score_date
-    left join content_daily
-        on
-        calendar_days.account_id = content_daily.account_id
-        and calendar_days.score_date = content_daily.score_date
 ),
 
 windows as (
     select
-        account_id,
-        score_date,
-        product_known_from,
+        account_days.account_id,
+        account_days.score_date,
+        known.product_known_from,
         {{ trailing_rate(
-            'active_users', metric_window('active_user_ratio', 30), 'product_known_from'
-        ) }} / {{ metric_window('active_user_ratio', 30) }} as active_users,
-        {{ trailing_rate('is_active_day', metric_window('active_days', 30), 'product_known_from') }}
+            'active_users', active_users_window, 'known.product_known_from',
+            'account_days.score_date'
+        ) }}
+        / {{ active_users_window }} as active_users,
+        {{ trailing_rate(
+            'active_days', active_days_window, 'known.product_known_from', 'account_days.score_date'
+        ) }}
             as active_days,
         -- two whole windows: the trend compares the last window with the one before
         case
-            when {{ days_between('product_known_from', 'score_date') }} + 1 >= {{ 2 * trend_window }} -- noqa: LT05
+            when {{ days_between('known.product_known_from', 'account_days.score_date') }} + 1 >= {{ 2 * trend_window }} -- noqa: LT05
                 then
-                    1.0 * sum(events) {{ trailing_days(trend_window) }}
-                    / nullif(sum(events) {{ trailing_days(trend_window, offset=trend_window) }}, 0)
+                    1.0 * {{ window_total('events', trend_window) }}
+                    / nullif({{ window_total('events', trend_window, offset=trend_window) }}, 0)
         end as usage_trend,
-        {{ trailing_rate('web_visits', web_window, 'web_known_from') }} as web_visits,
-        {{ trailing_rate('content_interactions', content_window, 'content_known_from') }}
+        {{ trailing_rate(
+            'web_visits', web_window, 'known.web_known_from', 'account_days.score_date'
+        ) }} as web_visits,
+        {{ trailing_rate(
+            'content_interactions', content_window, 'known.content_known_from',
+            'account_days.score_date'
+        ) }}
             as content_interactions
-    from daily
+    -- the running totals on the day and on the day before each window (sqlfluff misreads
+    -- the indent of joins a loop writes)
+    -- noqa: disable=LT02
+    from account_days
+    inner join known on account_days.account_id = known.account_id
+    {{ join_running_totals(0) }}
+    {%- for days in window_starts %}
+    {{ join_running_totals(days) }}
+    {%- endfor %}
+    -- noqa: enable=LT02
 ),
 
 metrics as (
@@ -192,11 +160,6 @@ metrics as (
         on
         account_days.account_id = active_features.account_id
         and account_days.score_date = active_features.score_date
-),
-
-final as (
-    select * from metrics
-    where {{ since('score_date') }}
 )
 
-select * from final
+select * from metrics

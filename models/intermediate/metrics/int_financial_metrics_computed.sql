@@ -1,10 +1,12 @@
 -- Financial metrics per account-day: revenue, its change, renewal and payment behaviour.
+-- Invoices are a current-state extract: each run sums the payments in the window of the days
+-- it writes from the extract as it is now.
 {%- set late_window = metric_window('avg_days_late', 180) %}
 with
 
 account_days as (
     select * from {{ ref('int_account_days_enumerated') }}
-    where {{ since('score_date', late_window) }}
+    where {{ since('score_date') }}
 ),
 
 invoices as (
@@ -26,12 +28,6 @@ account_spans as (
     {{ account_spans('account_days') }}
 ),
 
--- the account's every calendar day, gaps between contracts and days before the first
--- scored day included: windows below are calendar days
-calendar_days as (
-    {{ account_calendar_days('account_spans', late_window) }}
-),
-
 -- an invoice is overdue from the day after it is due until the day before it is paid
 overdue_intervals as (
     select
@@ -46,50 +42,36 @@ overdue as (
     {{ open_interval_count('overdue_intervals', 'account_days', 'overdue_invoices') }}
 ),
 
-payments_daily as (
+-- one row per invoice paid, on the day it was paid
+payments as (
     select
         account_id,
-        paid_date as score_date,
-        count(*) as invoices_paid,
-        sum(
-            case
-                when
-                    paid_date > due_at
-                    then {{ days_between('due_at', 'paid_date') }} else -- noqa: LT05
-                    0
-            end
-        ) as days_late
+        paid_date as activity_date,
+        1 as invoices_paid,
+        case
+            when paid_date > due_at then {{ days_between('due_at', 'paid_date') }} else 0 -- noqa: LT05
+        end as days_late
     from invoices
-    where paid_date is not null
-    group by account_id, paid_date
+    where paid_date is not null and {{ since('paid_date', late_window) }}
 ),
 
-daily as (
-    select
-        calendar_days.account_id,
-        calendar_days.score_date,
-        {{ greatest_date('account_spans.first_day', 'invoices_known.first_day') }} as known_from,
-        coalesce(payments_daily.invoices_paid, 0) as invoices_paid,
-        coalesce(payments_daily.days_late, 0) as days_late
-    from calendar_days
-    inner join account_spans on calendar_days.account_id = account_spans.account_id
-    cross join invoices_known
-    left join payments_daily
-        on
-        calendar_days.account_id = payments_daily.account_id
-        and calendar_days.score_date = payments_daily.score_date
+paid_in_window as (
+    {{ trailing_window_totals('payments', late_window, ['invoices_paid', 'days_late']) }}
 ),
 
 payment_windows as (
     select
-        account_id,
-        score_date,
+        paid_in_window.account_id,
+        paid_in_window.score_date,
         {{ when_observed(
-            '1.0 * sum(days_late) ' ~ trailing_days(late_window)
-            ~ ' / nullif(sum(invoices_paid) ' ~ trailing_days(late_window) ~ ', 0)',
-            late_window, 'known_from'
+            '1.0 * paid_in_window.days_late / nullif(paid_in_window.invoices_paid, 0)',
+            late_window,
+            greatest_date('account_spans.first_day', 'invoices_known.first_day'),
+            'paid_in_window.score_date'
         ) }} as avg_days_late
-    from daily
+    from paid_in_window
+    inner join account_spans on paid_in_window.account_id = account_spans.account_id
+    cross join invoices_known
 ),
 
 metrics as (
@@ -112,11 +94,6 @@ metrics as (
         on
         account_days.account_id = payment_windows.account_id
         and account_days.score_date = payment_windows.score_date
-),
-
-final as (
-    select * from metrics
-    where {{ since('score_date') }}
 )
 
-select * from final
+select * from metrics

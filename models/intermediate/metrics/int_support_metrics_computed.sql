@@ -1,4 +1,7 @@
 -- Support metrics per account-day over trailing windows: volume, severity, speed, quality.
+-- Tickets are a current-state extract (a ticket's CSAT or reopens change after the day it was
+-- resolved), so each run sums the tickets in the windows of the days it writes from the
+-- extract as it is now, not from totals held since.
 {%- set window = metric_window('tickets_per_seat', 90) %}
 {%- set csat_window = metric_window('ticket_csat', 90) %}
 with
@@ -9,7 +12,7 @@ account_days as (
         score_date,
         seats
     from {{ ref('int_account_days_enumerated') }}
-    where {{ since('score_date', [window, csat_window] | max) }}
+    where {{ since('score_date') }}
 ),
 
 tickets as (
@@ -26,93 +29,100 @@ account_spans as (
     {{ account_spans('account_days') }}
 ),
 
--- the account's every calendar day, gaps between contracts and days before the first
--- scored day included: windows below are calendar days
-calendar_days as (
-    {{ account_calendar_days('account_spans', [window, csat_window] | max) }}
-),
-
-opened_daily as (
+-- one row per ticket opened and one per ticket resolved, on its day: resolution time,
+-- reopens and ticket CSAT are known once the ticket is resolved
+ticket_days as (
     select
         account_id,
-        cast(opened_at as date) as score_date,
-        count(*) as tickets_opened,
-        sum(case when priority in ('high', 'urgent') then 1 else 0 end) as high_priority_opened,
-        sum(case when is_escalated then 1 else 0 end) as escalated_opened,
-        sum(case when category = 'cancellation' then 1 else 0 end) as cancellation_opened
+        cast(opened_at as date) as activity_date,
+        1 as tickets_opened,
+        case when priority in ('high', 'urgent') then 1 else 0 end as high_priority_opened,
+        case when is_escalated then 1 else 0 end as escalated_opened,
+        case when category = 'cancellation' then 1 else 0 end as cancellation_opened,
+        0 as tickets_resolved,
+        0 as resolution_minutes,
+        0 as reopens,
+        0 as csat_answers,
+        0 as csat_total
     from tickets
-    group by account_id, cast(opened_at as date)
-),
-
--- resolution time, reopens and ticket CSAT are known once the ticket is resolved
-resolved_daily as (
+    where {{ since('opened_at', window) }}
+    union all
     select
         account_id,
-        cast(resolved_at as date) as score_date,
-        count(*) as tickets_resolved,
-        -- a double, not a decimal: Spark keeps only 6 decimals of a decimal division
-        cast(sum({{ dbt.datediff('opened_at', 'resolved_at', 'minute') }}) as {{ type_double() }})
-        / 60 as resolution_hours,
-        sum(reopened_count) as reopens,
-        count(csat_score) as csat_answers,
-        sum(csat_score) as csat_total
+        cast(resolved_at as date) as activity_date,
+        0 as tickets_opened,
+        0 as high_priority_opened,
+        0 as escalated_opened,
+        0 as cancellation_opened,
+        1 as tickets_resolved,
+        -- whole minutes: integer sums do not depend on the order they are added in
+        {{ dbt.datediff('opened_at', 'resolved_at', 'minute') }} as resolution_minutes, -- noqa: LT05
+        reopened_count as reopens,
+        case when csat_score is not null then 1 else 0 end as csat_answers,
+        coalesce(csat_score, 0) as csat_total
     from tickets
-    where resolved_at is not null
-    group by account_id, cast(resolved_at as date)
+    where resolved_at is not null and {{ since('resolved_at', [window, csat_window] | max) }}
 ),
 
-daily as (
-    select
-        calendar_days.account_id,
-        calendar_days.score_date,
-        {{ greatest_date('account_spans.first_day', 'tickets_known.first_day') }} as known_from,
-        coalesce(opened_daily.tickets_opened, 0) as tickets_opened,
-        coalesce(opened_daily.high_priority_opened, 0) as high_priority_opened,
-        coalesce(opened_daily.escalated_opened, 0) as escalated_opened,
-        coalesce(opened_daily.cancellation_opened, 0) as cancellation_opened,
-        coalesce(resolved_daily.tickets_resolved, 0) as tickets_resolved,
-        coalesce(resolved_daily.resolution_hours, 0) as resolution_hours,
-        coalesce(resolved_daily.reopens, 0) as reopens,
-        coalesce(resolved_daily.csat_answers, 0) as csat_answers,
-        coalesce(resolved_daily.csat_total, 0) as csat_total
-    from calendar_days
-    inner join account_spans on calendar_days.account_id = account_spans.account_id
-    cross join tickets_known
-    left join opened_daily
-        on
-        calendar_days.account_id = opened_daily.account_id
-        and calendar_days.score_date = opened_daily.score_date
-    left join resolved_daily
-        on
-        calendar_days.account_id = resolved_daily.account_id
-        and calendar_days.score_date = resolved_daily.score_date
+-- one sweep per window length: CSAT shares the volume window unless the seed sets its own
+{%- set csat_columns = ['csat_answers', 'csat_total'] %}
+ticket_totals as (
+    {{ trailing_window_totals('ticket_days', window, [
+        'tickets_opened', 'high_priority_opened', 'escalated_opened', 'cancellation_opened',
+        'tickets_resolved', 'resolution_minutes', 'reopens'
+    ] + (csat_columns if csat_window == window else [])) }}
+),
+
+csat_totals as (
+    {%- if csat_window == window %}
+        select * from ticket_totals
+    {%- else %}
+        {{ trailing_window_totals('ticket_days', csat_window, csat_columns) }}
+    {%- endif %}
 ),
 
 windows as (
     select
-        account_id,
-        score_date,
-        {{ trailing_rate('tickets_opened', window, 'known_from') }} as tickets_opened,
-        {{ trailing_rate('high_priority_opened', window, 'known_from') }} as high_priority_tickets,
-        {{ trailing_rate('escalated_opened', window, 'known_from') }} as escalated_tickets,
-        {{ trailing_rate('cancellation_opened', window, 'known_from') }} as cancellation_tickets,
+        account_days.account_id,
+        account_days.score_date,
+        {%- set known_from = greatest_date('account_spans.first_day', 'tickets_known.first_day') %}
+        {{ scaled_to_window(
+            'totals.tickets_opened', window, known_from, 'account_days.score_date'
+        ) }} as tickets_opened,
+        {{ scaled_to_window(
+            'totals.high_priority_opened', window, known_from, 'account_days.score_date'
+        ) }} as high_priority_tickets,
+        {{ scaled_to_window(
+            'totals.escalated_opened', window, known_from, 'account_days.score_date'
+        ) }} as escalated_tickets,
+        {{ scaled_to_window(
+            'totals.cancellation_opened', window, known_from, 'account_days.score_date'
+        ) }} as cancellation_tickets,
         -- averages have no value until something was resolved (N/A, not zero)
         {{ when_observed(
-            'sum(resolution_hours) ' ~ trailing_days(window)
-            ~ ' / nullif(sum(tickets_resolved) ' ~ trailing_days(window) ~ ', 0)',
-            window, 'known_from'
+            'cast(totals.resolution_minutes as ' ~ type_double() ~ ') / 60'
+            ~ ' / nullif(totals.tickets_resolved, 0)',
+            window, known_from, 'account_days.score_date'
         ) }} as avg_resolution_hours,
         {{ when_observed(
-            '1.0 * sum(reopens) ' ~ trailing_days(window)
-            ~ ' / nullif(sum(tickets_resolved) ' ~ trailing_days(window) ~ ', 0)',
-            window, 'known_from'
+            '1.0 * totals.reopens / nullif(totals.tickets_resolved, 0)',
+            window, known_from, 'account_days.score_date'
         ) }} as reopen_rate,
         {{ when_observed(
-            '1.0 * sum(csat_total) ' ~ trailing_days(csat_window)
-            ~ ' / nullif(sum(csat_answers) ' ~ trailing_days(csat_window) ~ ', 0)',
-            csat_window, 'known_from'
+            '1.0 * answered.csat_total / nullif(answered.csat_answers, 0)',
+            csat_window, known_from, 'account_days.score_date'
         ) }} as ticket_csat
-    from daily
+    from account_days
+    inner join account_spans on account_days.account_id = account_spans.account_id
+    cross join tickets_known
+    inner join ticket_totals as totals
+        on
+        account_days.account_id = totals.account_id
+        and account_days.score_date = totals.score_date
+    inner join csat_totals as answered
+        on
+        account_days.account_id = answered.account_id
+        and account_days.score_date = answered.score_date
 ),
 
 metrics as (
@@ -131,11 +141,6 @@ metrics as (
         on
         account_days.account_id = windows.account_id
         and account_days.score_date = windows.score_date
-),
-
-final as (
-    select * from metrics
-    where {{ since('score_date') }}
 )
 
-select * from final
+select * from metrics
