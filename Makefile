@@ -44,7 +44,7 @@ test: venv lint browser ## Every check: lint, generator, dbt build + tests, GX, 
 	$(BIN)/pytest
 	@echo; cat output/test-run/report/data_quality.md 2>/dev/null || true
 
-bench: venv ## Benchmark at 10,000 accounts x 365 and 730 days (needs ~25 GB in .cache/)
+bench: venv ## Benchmark at 10,000 accounts x 365 and 730 days (needs ~30 GB in .cache/)
 	$(CHW) bench
 
 test-real: venv ## Only the real-data test: IBM Telco churn imported, built and fitted

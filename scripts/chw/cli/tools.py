@@ -142,7 +142,7 @@ def bench() -> None:
     """Benchmark at 10,000 accounts x 365 and x 730 days: floor query, full build, three
     incremental days each; at 365 days also dbt's start-up, a re-score after a seed change and
     the dashboard. Wall seconds, peak memory and the ratios against issue 21's targets, into
-    output/bench/bench.json. Needs ~25 GB in .cache/bench: raw data generated once (kept), and
+    output/bench/bench.json. Needs ~30 GB in .cache/bench: raw data generated once (kept), and
     one build database at a time (removed after its history)."""
     from chw.bench import run_bench
 
