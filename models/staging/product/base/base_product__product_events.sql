@@ -30,14 +30,14 @@ renamed as {{ not_materialized() }} (
     from source
 ),
 
--- event ids delivered more than once on their day: nearly none (read from the raw rows, so
--- the typed rows are not materialised twice)
+-- event ids delivered more than once on their day: nearly none (`renamed` is inlined, so
+-- this reads the two columns it needs from the raw rows)
 repeated as (
     select
-        cast(event_id as {{ dbt.type_bigint() }}) as event_id,
-        {{ to_utc_date('occurred_at') }} as activity_date
-    from source
-    group by 1, 2
+        event_id,
+        activity_date
+    from renamed
+    group by event_id, activity_date
     having count(*) > 1
 ),
 
