@@ -25,7 +25,7 @@ from rich.console import Console
 
 from chw.bench.cache import BENCH_ACCOUNTS, BENCH_END, land, prepare_cache
 from chw.bench.drilldown import measure_drilldown
-from chw.bench.report import print_report, ratios
+from chw.bench.report import STARTUP, print_report, ratios
 from chw.bench.rescore import measure_rescore
 from chw.bench.steps import DbtRunner, Measure, model_times, run_step
 from chw.settings import PROJECT_DIR
@@ -45,7 +45,6 @@ __all__ = [
 ]
 
 HISTORIES = (365, 730)
-STARTUP = "dbt start-up"
 FLOOR_SQL = (
     "select account_id, cast(occurred_at as date) as day, count(*) as events "
     "from read_parquet({path}) group by all"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from chw.portability import dbt_env
 from chw.settings import PROJECT_DIR
 
 
@@ -61,14 +62,7 @@ class DbtRunner:
 
     @property
     def env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            CHW_RAW_PATH=str(self.work / "raw"),
-            CHW_DUCKDB_PATH=str(self.work / "build.duckdb"),
-            CHW_DUCKDB_TEMP_DIR=str(self.work / "tmp"),
-            DBT_PROFILES_DIR=str(PROJECT_DIR),
-        )
-        return env
+        return dbt_env(self.work / "raw", self.work)
 
     def command(self, verb: str, *args: str) -> list[str]:
         dbt = str(Path(sys.executable).with_name("dbt"))
