@@ -22,30 +22,6 @@ END_DATE = date(2026, 6, 30)
 TEST_REPORT_DIR = PROJECT_DIR / "output" / "test-run" / "report"
 
 
-PROJECT_PARTS = (
-    "models",
-    "macros",
-    "seeds",
-    "tests",
-    "analyses",
-    "gx",
-    "dbt_project.yml",
-    "profiles.yml",
-)
-
-
-def copy_project(dest: Path) -> Path:
-    """A copy of the dbt project (a customer's fork): tests edit its seeds, not the repo's."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = PROJECT_DIR / part
-        if source.is_dir():
-            shutil.copytree(source, dest / part)
-        else:
-            shutil.copy2(source, dest / part)
-    return dest
-
-
 @dataclass(frozen=True)
 class Workspace:
     """One isolated set of raw/warehouse/output folders, like a user's checkout; `project`

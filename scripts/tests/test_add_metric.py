@@ -12,7 +12,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Workspace, copy_project, make_workspace
+from conftest import Workspace, make_workspace
+
+from chw.project import copy_project
 
 LIFECYCLE = Path("models/intermediate/metrics/int_lifecycle_metrics_computed.sql")
 METRICS_SELECT = re.compile(r"(metrics as \(\n\s+select\n\s+account_days\.account_id,\n)")

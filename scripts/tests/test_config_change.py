@@ -8,8 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Workspace, copy_project, make_workspace
+from conftest import Workspace, make_workspace
 
+from chw.project import copy_project
 from chw.publish import content_fingerprint
 
 

@@ -13,8 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import copy_project
-
+from chw.project import copy_project
 from chw.settings import PROJECT_DIR
 
 MODEL = Path("models/staging/product/base/base_product__product_events.sql")

@@ -10,7 +10,9 @@ from datetime import date, timedelta
 
 import duckdb
 import pytest
-from conftest import END_DATE, Workspace, copy_project, make_workspace
+from conftest import END_DATE, Workspace, make_workspace
+
+from chw.project import copy_project
 
 DAY0 = END_DATE - timedelta(days=60)  # first measurement of the provided metric
 MAX_AGE = 30  # its window_days: a value older than this is N/A

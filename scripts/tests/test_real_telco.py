@@ -14,9 +14,10 @@ from datetime import timedelta
 
 import duckdb
 import pytest
-from conftest import Workspace, copy_project
+from conftest import Workspace
 
 from chw.importers.telco import METRICS, SNAPSHOT
+from chw.project import copy_project
 from chw.settings import PROJECT_DIR
 
 pytestmark = pytest.mark.real

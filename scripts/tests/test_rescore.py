@@ -13,8 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import Workspace, copy_project, make_workspace
+from conftest import Workspace, make_workspace
 from test_config_change import _same_marts
+
+from chw.project import copy_project
 
 RECOMPUTED = re.compile(r"(\w+): its scoring configuration or sources changed since it was built")
 RESCORED = {

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Workspace, copy_project
+from conftest import Workspace
+
+from chw.project import copy_project
 
 SNAPSHOT_METRICS = (
     "accounts_red",

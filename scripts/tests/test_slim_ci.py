@@ -10,8 +10,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Workspace, copy_project, make_workspace
+from conftest import Workspace, make_workspace
 
+from chw.project import copy_project
 from chw.settings import PROJECT_DIR
 
 CHANGED = "model.customer_health.int_account_health_published"

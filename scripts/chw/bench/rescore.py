@@ -8,23 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 from chw.bench.steps import DbtRunner, Measure
+from chw.project import copy_project
 from chw.settings import PROJECT_DIR
 
-PROJECT_PARTS = (
-    "models",
-    "macros",
-    "seeds",
-    "tests",
-    "analyses",
-    "dbt_project.yml",
-    "profiles.yml",
-)
 STEP = "re-score"
 SHIFT = Decimal("0.05")  # weight moved between two metrics of one component
 
@@ -32,14 +23,7 @@ SHIFT = Decimal("0.05")  # weight moved between two metrics of one component
 def rescore_project(dest: Path, source: Path = PROJECT_DIR) -> tuple[Path, str]:
     """A copy of the project where a component's first metric takes 0.05 of weight from
     another of the component (its weights still sum to 1); returns the copy and the change."""
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    for part in PROJECT_PARTS:
-        if (source / part).is_dir():
-            shutil.copytree(source / part, dest / part)
-        else:
-            shutil.copy2(source / part, dest / part)
+    copy_project(dest, source)
     seed = dest / "seeds" / "scoring_metrics.csv"
     rows = list(csv.DictReader(io.StringIO(seed.read_text())))
     gainer, giver = next(
