@@ -15,11 +15,22 @@ import pytest
 
 from chw.dbt import run_dbt
 from chw.generate import generate
-from chw.portability import Comparison
+from chw.portability import Comparison, dbt_env
 from chw.settings import PROJECT_DIR, Paths
 
 END_DATE = date(2026, 6, 30)
 TEST_REPORT_DIR = PROJECT_DIR / "output" / "test-run" / "report"
+
+
+def dbt_in(raw: Path, work: Path, verb: str, *args: str) -> None:
+    """`dbt <verb> <args>` in a child process, building work/build.duckdb from `raw`. One fixed
+    PII salt: a bare dbt run salts with its invocation id, so two builds would differ."""
+    env = dbt_env(raw, work, {"CHW_PII_SALT": "test-salt"})
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    paths = ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    command = [dbt, verb, "--quiet", *paths, *args]
+    result = subprocess.run(command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,12 @@ re-delivered keys of latest-wins streams included."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import dbt_in
 
 from chw.bench import model_times
 from chw.generate import RAW_TABLES, generate
@@ -31,31 +29,8 @@ LATEST_WINS = {
 
 
 def _dbt(raw: Path, db: Path, *args: str) -> None:
-    env = dict(os.environ)
-    env.update(
-        CHW_RAW_PATH=str(raw),
-        CHW_DUCKDB_PATH=str(db),
-        CHW_DUCKDB_TEMP_DIR=str(db.parent / "tmp"),
-        # both builds hash PII with one salt (a bare dbt run salts with its invocation id)
-        CHW_PII_SALT="incremental-test-salt",
-        DBT_PROFILES_DIR=str(PROJECT_DIR),
-    )
-    command = [
-        str(Path(sys.executable).with_name("dbt")),
-        "build",
-        "--quiet",
-        "--exclude",
-        "test_type:unit",
-        "--vars",
-        f"{{lookback_days: {LOOKBACK}}}",
-        "--target-path",
-        str(db.parent / "target"),
-        "--log-path",
-        str(db.parent / "logs"),
-        *args,
-    ]
-    result = subprocess.run(command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    lookback = f"{{lookback_days: {LOOKBACK}}}"
+    dbt_in(raw, db.parent, "build", "--exclude", "test_type:unit", "--vars", lookback, *args)
 
 
 def _assert_same_marts(left: Path, right: Path) -> None:
