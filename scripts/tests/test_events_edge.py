@@ -4,21 +4,19 @@ exactly the days it touches, however old, and an incremental build equals a full
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import dbt_in
 
 from chw.generate import generate
-from chw.settings import PROJECT_DIR
 
 END = date(2026, 6, 30)
 EVENT_COLUMNS = "event_id, account_id, user_id, event_type, occurred_at, _loaded_at"
-# (event_id, user, event_type, occurred_at, loaded_at); the account is filled in
+# (event_id, user, event_type, occurred_at, loaded_at[, account]); the account defaults to one
+# of the base's
 FIRST_BATCH = [
     (1, "u1", "login", "2026-06-10 09:00", "2026-06-11 02:00"),
     (2, "u1", "report_export", "2026-06-10 10:00", "2026-06-11 02:00"),
@@ -32,6 +30,10 @@ SECOND_BATCH = [
     (6, "u3", "dashboard_view", "2026-06-10 15:00", "2026-06-29 02:00"),  # a late event
     (4, "u2", "login", "2026-06-20 08:00", "2026-06-29 02:00"),  # id 4 again, another day
     (7, "u1", "login", "2026-06-28 09:00", "2026-06-29 02:00"),
+    # bad inputs: they must not touch the scores, and must not vanish either
+    (8, "u1", "login", "1990-01-01 00:00", "2026-06-29 02:00"),  # a 1990 typo
+    (9, "u1", "login", "2099-01-01 00:00", "2026-06-29 02:00"),  # a clock in the future
+    (10, "u9", "login", "2026-06-28 10:00", "2026-06-29 02:00", "NO_SUCH_ACCOUNT"),
 ]
 
 
@@ -43,29 +45,16 @@ def _write_events(raw: Path, account: str, rows: list[tuple]) -> None:
     )
     con.executemany(
         "insert into events values (?, ?, ?, ?, ?, ?)",
-        [(e, account, u, t, o, loaded) for e, u, t, o, loaded in rows],
+        [(e, (rest or [account])[0], u, t, o, loaded) for e, u, t, o, loaded, *rest in rows],
     )
     con.execute(f"copy (select {EVENT_COLUMNS} from events) to '{raw / 'product_events.parquet'}'")
     con.close()
 
 
-def _dbt(raw: Path, db: Path, *args: str, verb: str = "run") -> None:
-    env = dict(os.environ)
-    env.update(
-        CHW_RAW_PATH=str(raw),
-        CHW_DUCKDB_PATH=str(db),
-        CHW_DUCKDB_TEMP_DIR=str(db.parent / "tmp"),
-        CHW_PII_SALT="edge-test-salt",
-        DBT_PROFILES_DIR=str(PROJECT_DIR),
-    )
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    paths = ["--target-path", str(db.parent / "target"), "--log-path", str(db.parent / "logs")]
-    command = [dbt, verb, "--quiet", *paths, *args]
-    if verb == "run":
-        command += ["--select", "+int_product_usage_daily", "+int_product_feature_usage_daily"]
-        command += ["+agg_source_row_counts"]
-    result = subprocess.run(command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+def _build(raw: Path, db: Path, *args: str) -> None:
+    """The events' models and the row counts, nothing downstream."""
+    models = ["+int_product_usage_daily", "+int_product_feature_usage_daily"]
+    dbt_in(raw, db.parent, "run", *args, "--select", *models, "+agg_source_row_counts")
 
 
 def _rows(db: Path, sql: str) -> list[tuple]:
@@ -86,12 +75,12 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     incremental, full = root / "incremental" / "build.duckdb", root / "full" / "build.duckdb"
     for db in (incremental, full):
         (db.parent / "tmp").mkdir(parents=True)
-        _dbt(raw, db, verb="seed")
+        dbt_in(raw, db.parent, "seed")
     _write_events(raw, account, FIRST_BATCH)
-    _dbt(raw, incremental, "--full-refresh")
+    _build(raw, incremental, "--full-refresh")
     _write_events(raw, account, FIRST_BATCH + SECOND_BATCH)
-    _dbt(raw, incremental)
-    _dbt(raw, full, "--full-refresh")
+    _build(raw, incremental)
+    _build(raw, full, "--full-refresh")
     return incremental, full, account
 
 
@@ -119,7 +108,15 @@ def test_first_delivery_wins_within_the_day(builds: tuple[Path, Path, str]) -> N
         "where grain = 'event'",
     )
     assert [(e, reason) for e, reason, _ in rejected] == sorted(
-        [(1, "duplicate"), (3, "duplicate"), (5, "null_key")], key=repr
+        [
+            (1, "duplicate"),
+            (3, "duplicate"),
+            (5, "null_key"),
+            (8, "implausible_timestamp"),
+            (9, "future_timestamp"),
+            (10, "orphan_account"),
+        ],
+        key=repr,
     )
     late_copy = next(loaded for e, _, loaded in rejected if e == 1)
     assert late_copy.date() == date(2026, 6, 29)  # the later delivery is the copy
@@ -140,7 +137,14 @@ def test_usage_counts_late_events_and_raw_equals_accepted_plus_quarantined(
         "select raw_rows, accepted_rows, quarantined_rows from marts.agg_source_row_counts "
         "where source_table = 'product.product_events'",
     )
-    assert counts == [(10, 7, 3)]
+    assert counts == [(13, 7, 6)]
+    # the bad rows published nothing: no day in 1990 or 2099, no unknown account
+    stray = _rows(
+        incremental,
+        "select count(*) from intermediate.int_product_usage_daily where account_id != "
+        f"'{account}' or activity_date not between date '2026-06-01' and date '2026-06-30'",
+    )
+    assert stray == [(0,)]
 
 
 @pytest.mark.parametrize(
