@@ -5,6 +5,9 @@
 -- incremental run re-screens from the raw rows only the days its new batch touches.
 {{ config(incremental_strategy='delete+insert', unique_key='activity_date') }}
 {%- set raw = raw_source('product', 'product_events') %}
+{%- set event_columns = [
+    'event_id', 'account_id', 'user_id', 'event_type', 'occurred_at', 'activity_date', 'loaded_at'
+] %}
 with
 
 source as {{ not_materialized() }} (
@@ -62,25 +65,17 @@ checked as {{ not_materialized() }} (
 -- nearly every event is delivered once: only the rare copies need ranking (first delivery wins)
 screened as {{ not_materialized() }} (
     select
-        checked.event_id,
-        checked.account_id,
-        checked.user_id,
-        checked.event_type,
-        checked.occurred_at,
-        checked.activity_date,
-        checked.loaded_at,
+        {%- for column in event_columns %}
+        checked.{{ column }},
+        {%- endfor %}
         checked.violation as quarantine_reason
     from checked
     where not checked.is_repeated
     union all
     select
-        checked.event_id,
-        checked.account_id,
-        checked.user_id,
-        checked.event_type,
-        checked.occurred_at,
-        checked.activity_date,
-        checked.loaded_at,
+        {%- for column in event_columns %}
+        checked.{{ column }},
+        {%- endfor %}
         {{ quarantine_reason('checked.event_id', [],
             keep_order='checked.loaded_at asc',
             tie_break=['checked.occurred_at', 'checked.account_id', 'checked.user_id', 'checked.event_type'],
