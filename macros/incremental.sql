@@ -18,6 +18,11 @@
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
+    {#- once per model and column: since() and the batch filters ask for it many times -#}
+    {%- set cached = '_watermark ' ~ column ~ ' ' ~ (where or '') -%}
+    {%- if cached in model -%}
+        {{ return(model[cached]) }}
+    {%- endif -%}
     {%- set query = "select max(" ~ column ~ ") from " ~ this ~ (" where " ~ where if where else "") -%}
     {%- set latest = run_query(query).columns[0].values()[0] -%}
     {%- set started = run_started_at.replace(tzinfo=none) -%}
@@ -31,6 +36,7 @@
             ~ " with `chw run --full-refresh` (dbt: `dbt build --full-refresh`)."
         ) }}
     {%- endif -%}
+    {%- do model.update({cached: latest}) -%}
     {{ return(latest) }}
 {%- endmacro %}
 
