@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import duckdb
 from rich.console import Console
 
-from chw.bench.cache import BENCH_ACCOUNTS, BENCH_END, land, prepare_cache
+from chw.bench.cache import BENCH_ACCOUNTS, land, prepare_cache
 from chw.bench.drilldown import measure_drilldown
 from chw.bench.report import STARTUP, print_report, ratios
 from chw.bench.rescore import measure_rescore
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BENCH_ACCOUNTS",
-    "BENCH_END",
     "DbtRunner",
     "Measure",
     "model_times",

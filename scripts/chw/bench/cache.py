@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,24 +20,28 @@ BENCH_END = date(2026, 6, 30)  # fixed, so the cache is reusable and figures com
 NEW_DAYS = 3  # incremental runs measured after the full build
 
 
+def generated_once(raw: Path, marker: Path, accounts: int, days: int) -> bool:
+    """Generate `accounts` x `days` into `raw` unless the parameters recorded in `marker` (a
+    params.json) match; True when it generated."""
+    params = {"accounts": accounts, "days": days, "end": BENCH_END.isoformat()}
+    params["streams"] = list(STREAMS)
+    if marker.exists() and json.loads(marker.read_text()) == params:
+        return False
+    marker.unlink(missing_ok=True)
+    shutil.rmtree(raw, ignore_errors=True)
+    Console().print(f"generating {accounts:,} accounts x {days} days into {raw} …")
+    generate(raw, accounts=accounts, days=days, end_date=BENCH_END)
+    marker.write_text(json.dumps(params))
+    return True
+
+
 def prepare_cache(cache: Path, days: int) -> list[Path]:
     """Generate `days` of history once into `all/`; derive `before-N/`. Returns the raw
     folders oldest first: the full build's, then one per new day."""
     everything = cache / "all" / "raw"
-    marker = cache / "params.json"
-    params = {
-        "accounts": BENCH_ACCOUNTS,
-        "days": days,
-        "end": BENCH_END.isoformat(),
-        "streams": list(STREAMS),
-    }
-    if not (marker.exists() and json.loads(marker.read_text()) == params):
-        scale = f"{BENCH_ACCOUNTS:,} accounts x {days} days"
-        Console().print(f"generating {scale} into {cache} …")
-        generate(everything, accounts=BENCH_ACCOUNTS, days=days, end_date=BENCH_END)
+    if generated_once(everything, cache / "params.json", BENCH_ACCOUNTS, days):
         for stale in cache.glob("before-*/raw/.complete"):
             stale.unlink()
-        marker.write_text(json.dumps(params))
     folders = []
     for days_back in range(NEW_DAYS, 0, -1):
         before = cache / f"before-{days_back}" / "raw"

@@ -24,9 +24,9 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from chw.bench import BENCH_END, Measure, run_step
+from chw.bench import Measure, run_step
+from chw.bench.cache import generated_once
 from chw.errors import ChwError, ExitCode
-from chw.generate import generate
 from chw.mart_compare import TOLERANCE, TableDiff, compare_marts, unique_keys
 from chw.portability import dbt_env
 from chw.settings import PROJECT_DIR
@@ -38,18 +38,6 @@ DAYS = 180
 # scheduling overhead (docs/portability.md)
 SHUFFLE_PARTITIONS = "4"
 TIMESTAMPED = re.compile(r"\d\d:\d\d:\d\d\.\d+ \[")  # a new line of dbt.log
-
-
-def cached_raw(cache: Path, accounts: int, days: int) -> Path:
-    """The raw folder for this size, generated once (kept while its parameters match)."""
-    raw, marker = cache / "raw", cache / "params.json"
-    params = {"accounts": accounts, "days": days, "end": BENCH_END.isoformat()}
-    if not (marker.exists() and json.loads(marker.read_text()) == params):
-        marker.unlink(missing_ok=True)
-        shutil.rmtree(raw, ignore_errors=True)
-        generate(raw, accounts=accounts, days=days, end_date=BENCH_END)
-        marker.write_text(json.dumps(params))
-    return raw
 
 
 def _dbt(command: str, target: str, work: Path) -> list[str]:
@@ -168,7 +156,9 @@ def run_bench_spark(
     console.print(f"raw data: {accounts:,} accounts x {days} days (cached in {cache}) …")
     # generated in a fresh process, so its memory does not count in the measured steps
     with get_context("spawn").Pool(1) as pool:
-        raw = pool.apply(cached_raw, (cache / f"{accounts}x{days}", accounts, days))
+        sized = cache / f"{accounts}x{days}"
+        pool.apply(generated_once, (sized / "raw", sized / "params.json", accounts, days))
+        raw = sized / "raw"
     console.print("DuckDB: dbt seed, dbt run …")
     steps = build_duckdb(raw, cache / "run" / "duckdb")
     console.print("Spark: load raw tables, dbt seed, dbt run (slow: a JVM per step) …")
