@@ -66,7 +66,7 @@ checked as {{ not_materialized() }} (
 screened as {{ not_materialized() }} (
     select
         {%- for column in event_columns %}
-        checked.{{ column }},
+            checked.{{ column }},
         {%- endfor %}
         checked.violation as quarantine_reason
     from checked
@@ -74,7 +74,7 @@ screened as {{ not_materialized() }} (
     union all
     select
         {%- for column in event_columns %}
-        checked.{{ column }},
+            checked.{{ column }},
         {%- endfor %}
         {{ quarantine_reason('checked.event_id', [],
             keep_order='checked.loaded_at asc',
